@@ -1,0 +1,94 @@
+"""Every setting Execora reads, in one pydantic-settings class.
+
+Built once in an entry point (CLI command, app factory, worker) and passed
+down; nothing else reads the environment. Each field is documented in
+`.env.example`. Unset vendor settings mean "use the embedded default".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Process configuration from the environment (and an optional `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- serving -------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 3000
+    log_level: str = "INFO"
+    # Public https base URL Twilio reaches us at (signatures are computed over it).
+    public_base_url: str = ""
+    # Local state (embedded Postgres/Redis data, recordings, outbox): survives restarts.
+    data_dir: Path = Field(default=PROJECT_ROOT / ".execora")
+
+    # --- storage -------------------------------------------------------------
+    database_url: str = ""
+    redis_url: str = ""
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+
+    # --- secrets of our own --------------------------------------------------
+    # Key for HMAC stream tokens and signed local recording links.
+    app_secret: SecretStr = SecretStr("")
+
+    # --- Twilio --------------------------------------------------------------
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_api_base_url: str = "https://api.twilio.com"
+
+    # --- speech --------------------------------------------------------------
+    deepgram_api_key: SecretStr = SecretStr("")
+    deepgram_base_url: str = ""
+    deepgram_language: str = "multi"
+    elevenlabs_api_key: SecretStr = SecretStr("")
+    elevenlabs_base_url: str = ""
+    elevenlabs_voice_id: str = ""
+    elevenlabs_model: str = "eleven_flash_v2_5"
+    # Reply language by default: hinglish, hi or en.
+    reply_language: str = "hinglish"
+
+    # --- LLM fallback --------------------------------------------------------
+    openai_api_key: SecretStr = SecretStr("")
+    openai_base_url: str = ""
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_s: float = 2.0
+
+    # --- WhatsApp Cloud API --------------------------------------------------
+    whatsapp_api_base_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v21.0"
+    whatsapp_access_token: SecretStr = SecretStr("")
+    whatsapp_phone_number_id: str = ""
+    whatsapp_verify_token: SecretStr = SecretStr("")
+    whatsapp_app_secret: SecretStr = SecretStr("")
+
+    # --- recordings on S3 ----------------------------------------------------
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    aws_access_key_id: str = ""
+    aws_secret_access_key: SecretStr = SecretStr("")
+    aws_region: str = "ap-south-1"
+
+    @property
+    def uses_embedded_postgres(self) -> bool:
+        return not self.database_url
+
+    @property
+    def uses_embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment; keyword overrides win (tests, CLI flags)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,109 @@
+"""Shared fixtures: a fresh, migrated PostgreSQL database per test session and
+a private Redis database, on the servers named by TEST_DATABASE_URL /
+TEST_REDIS_URL (defaults: the local PostgreSQL 15 and Redis 7 on 127.0.0.1).
+
+Tests mock nothing of ours; each test makes its own shop, so tests never see
+each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+ADMIN_DSN = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def _dsn_for(database: str) -> str:
+    base, _, _ = ADMIN_DSN.rpartition("/")
+    return f"{base}/{database}"
+
+
+async def _create_database(name: str) -> None:
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_database(name: str) -> None:
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A brand-new database with every migration applied; dropped afterwards."""
+    from db.migrate import apply_migrations
+
+    name = f"execora_test_{secrets.token_hex(4)}"
+    asyncio.run(_create_database(name))
+    dsn = _dsn_for(name)
+    try:
+        asyncio.run(apply_migrations(dsn))
+        yield dsn
+    finally:
+        asyncio.run(_drop_database(name))
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """An asyncpg pool on the session's test database (per test: per event loop)."""
+    from db.pool import create_pool
+
+    p = await create_pool(database_url, min_size=1, max_size=20)
+    try:
+        yield p
+    finally:
+        await p.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis database number of our own on the local server, flushed before and after."""
+    import redis
+
+    db = 1 + secrets.randbelow(14)
+    url = f"{TEST_REDIS_BASE}/{db}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "execora-data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str, data_dir: Path):  # type: ignore[no-untyped-def]
+    """Settings pointing at the test Postgres/Redis, no vendor keys, a temp data dir."""
+    from app.settings import Settings
+
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        redis_url=redis_url,
+        data_dir=data_dir,
+        app_secret="test-secret",  # type: ignore[arg-type]
+        public_base_url="https://execora.test",
+        twilio_auth_token="test-twilio-token",  # type: ignore[arg-type]
+        twilio_account_sid="AC" + "0" * 32,
+    )
