@@ -1,0 +1,266 @@
+"""Ports: what `business` needs from the outside world, as Protocols.
+
+`db` implements the unit of work and repositories (`db.uow`), `workers`
+implements `JobQueue`; `app` wires them. Repositories never commit; the unit of
+work commits once per business action. Repositories return `business.models`
+dataclasses, never driver records, and translate unique-constraint violations
+into `business.errors` (DuplicateCustomer, DuplicateProduct, ValidationError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+from business.models import (
+    Customer,
+    DailySummaryRows,
+    Invoice,
+    InvoiceQuote,
+    LedgerEntry,
+    Payment,
+    Product,
+    Reminder,
+    Shop,
+    ShopPhone,
+    StockMove,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    """The real clock (UTC, aware)."""
+
+    def now(self) -> datetime:
+        from datetime import UTC
+
+        return datetime.now(UTC)
+
+
+class JobQueue(Protocol):
+    """Timers and background work; called by `Books` only after a commit."""
+
+    def schedule_reminder(self, reminder_id: int, due_at: datetime) -> None: ...
+
+    def cancel_reminder(self, reminder_id: int) -> None: ...
+
+    def enqueue_recording_upload(self, call_id: int) -> None: ...
+
+
+class NullJobQueue:
+    """A JobQueue that does nothing (tests, CLI seeding); remembers calls for asserts."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def schedule_reminder(self, reminder_id: int, due_at: datetime) -> None:
+        self.calls.append(("schedule_reminder", (reminder_id, due_at)))
+
+    def cancel_reminder(self, reminder_id: int) -> None:
+        self.calls.append(("cancel_reminder", (reminder_id,)))
+
+    def enqueue_recording_upload(self, call_id: int) -> None:
+        self.calls.append(("enqueue_recording_upload", (call_id,)))
+
+
+# --- repositories -------------------------------------------------------------
+
+
+class ShopRepository(Protocol):
+    async def add(
+        self, *, name: str, address: str, state: str, gstin: str | None, settings: dict[str, Any],
+        api_key_hash: str, created_at: datetime,
+    ) -> Shop: ...
+
+    async def add_phone(self, *, shop_id: int, phone: str, role: str, pin_hash: str | None) -> ShopPhone:
+        """Raises ValidationError if the phone already belongs to a shop."""
+        ...
+
+    async def get(self, shop_id: int) -> Shop | None: ...
+
+    async def by_api_key_hash(self, api_key_hash: str) -> Shop | None: ...
+
+    async def by_phone(self, phone: str) -> tuple[Shop, ShopPhone, str | None] | None:
+        """The shop, the phone row and its pin hash."""
+        ...
+
+
+class CustomerRepository(Protocol):
+    async def add(
+        self, *, shop_id: int, name: str, phone: str | None, nicknames: Sequence[str], landmark: str,
+        name_roman: str, name_devanagari: str, whatsapp_opt_in: bool, created_at: datetime,
+    ) -> Customer:
+        """Raises DuplicateCustomer when the phone is taken in this shop."""
+        ...
+
+    async def get(self, shop_id: int, customer_id: int, *, for_update: bool = False) -> Customer | None: ...
+
+    async def list_all(self, shop_id: int) -> list[Customer]: ...
+
+    async def update(self, shop_id: int, customer_id: int, changes: dict[str, Any]) -> Customer | None: ...
+
+    async def add_to_balance(self, shop_id: int, customer_id: int, delta_paise: int) -> int:
+        """Atomically adjust the cached balance; returns the new balance."""
+        ...
+
+    async def outstanding(self, shop_id: int) -> list[Customer]:
+        """Customers with a positive balance, largest first."""
+        ...
+
+
+class ProductRepository(Protocol):
+    async def add(
+        self, *, shop_id: int, name: str, aliases: Sequence[str], unit: str, price_paise: int,
+        gst_rate_bp: int, hsn: str, low_stock_milli: int, created_at: datetime,
+    ) -> Product:
+        """Raises DuplicateProduct when the name is taken in this shop."""
+        ...
+
+    async def get(self, shop_id: int, product_id: int, *, for_update: bool = False) -> Product | None: ...
+
+    async def list_all(self, shop_id: int) -> list[Product]: ...
+
+    async def lock(self, shop_id: int, product_ids: Sequence[int]) -> dict[int, Product]:
+        """Lock the rows FOR UPDATE in id order (deadlock-free) and return them."""
+        ...
+
+    async def add_to_stock(self, shop_id: int, product_id: int, delta_milli: int) -> Product:
+        """Adjust the cached stock; returns the product after the change."""
+        ...
+
+    async def low_stock(self, shop_id: int) -> list[Product]: ...
+
+
+class StockMoveRepository(Protocol):
+    async def add(
+        self, *, shop_id: int, product_id: int, kind: str, qty_milli: int, created_at: datetime,
+        invoice_line_id: int | None = None, reversal_of: int | None = None, note: str = "",
+    ) -> StockMove: ...
+
+    async def for_invoice(self, invoice_id: int) -> list[StockMove]:
+        """The sale moves of an invoice's lines (not their reversals)."""
+        ...
+
+
+class InvoiceRepository(Protocol):
+    async def next_seq(self, shop_id: int, fy: str) -> int:
+        """Take the next number of the shop's financial year; the counter row stays locked."""
+        ...
+
+    async def add(
+        self, *, quote: InvoiceQuote, fy: str, seq: int, invoice_no: str, issued_at: datetime
+    ) -> tuple[Invoice, list[int]]:
+        """Insert the invoice and its lines; returns it and the line ids in line order."""
+        ...
+
+    async def get(self, shop_id: int, invoice_id: int, *, for_update: bool = False) -> Invoice | None: ...
+
+    async def get_by_no(self, shop_id: int, invoice_no: str) -> Invoice | None: ...
+
+    async def list_all(
+        self, shop_id: int, *, customer_id: int | None = None, since: datetime | None = None,
+        until: datetime | None = None, limit: int = 50,
+    ) -> list[Invoice]:
+        """Newest first."""
+        ...
+
+    async def last_for_customer(self, shop_id: int, customer_id: int | None) -> Invoice | None:
+        """The newest issued (not cancelled) invoice of a customer (None: of walk-ins)."""
+        ...
+
+    async def mark_cancelled(self, invoice_id: int, at: datetime) -> None: ...
+
+
+class LedgerRepository(Protocol):
+    async def add(
+        self, *, shop_id: int, customer_id: int, kind: str, amount_paise: int, created_at: datetime,
+        note: str = "", invoice_id: int | None = None, payment_id: int | None = None,
+        reversal_of: int | None = None,
+    ) -> LedgerEntry: ...
+
+    async def for_customer(self, shop_id: int, customer_id: int) -> list[LedgerEntry]:
+        """Oldest first."""
+        ...
+
+    async def for_invoice(self, invoice_id: int) -> list[LedgerEntry]: ...
+
+
+class PaymentRepository(Protocol):
+    async def add(
+        self, *, shop_id: int, customer_id: int, amount_paise: int, mode: str, note: str,
+        received_at: datetime,
+    ) -> Payment: ...
+
+
+class ReminderRepository(Protocol):
+    async def add(
+        self, *, shop_id: int, customer_id: int, amount_paise: int | None, due_at: datetime,
+        created_at: datetime,
+    ) -> Reminder: ...
+
+    async def get(self, shop_id: int, reminder_id: int, *, for_update: bool = False) -> Reminder | None: ...
+
+    async def list_all(
+        self, shop_id: int, *, customer_id: int | None = None, status: str | None = None, limit: int = 100
+    ) -> list[Reminder]: ...
+
+    async def set_status(self, reminder_id: int, status: str, at: datetime) -> Reminder: ...
+
+    async def skip_scheduled_for_customer(self, shop_id: int, customer_id: int, at: datetime) -> list[int]:
+        """Mark the customer's scheduled reminders skipped_paid; returns their ids."""
+        ...
+
+
+class IdempotencyRepository(Protocol):
+    async def claim(self, shop_id: int, key: str, action: str) -> tuple[str, Any] | None:
+        """Insert the key; None if it is new (held until commit), else (first action, stored result).
+
+        A concurrent claim of the same key waits for the first transaction to end.
+        """
+        ...
+
+    async def save_result(self, shop_id: int, key: str, result: Any) -> None: ...
+
+
+class ReportRepository(Protocol):
+    async def daily(self, shop_id: int, start: datetime, end: datetime, top_n: int) -> DailySummaryRows:
+        """Totals over [start, end) for the daily summary."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: `async with factory() as uow: ...; await uow.commit()`.
+
+    Leaving the block without commit rolls back.
+    """
+
+    shops: ShopRepository
+    customers: CustomerRepository
+    products: ProductRepository
+    stock_moves: StockMoveRepository
+    invoices: InvoiceRepository
+    ledger: LedgerRepository
+    payments: PaymentRepository
+    reminders: ReminderRepository
+    idempotency: IdempotencyRepository
+    reports: ReportRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
