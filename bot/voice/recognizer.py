@@ -1,0 +1,171 @@
+"""PocketSphinx recognition of phone audio against a shop's language model.
+
+Blocking by design: one `Recognizer` per call, driven from a worker thread.
+Phone audio (8 kHz) is upsampled to 16 kHz for the wheel's en-us model (its
+native 8 kHz front end gives 60-100% WER), padded with low-level noise (exact
+digital silence confuses it), and decoded with our own feature parameters
+(the model's feat.params would otherwise silently override ours) and a
+cepstral-mean prior learned on phone audio (without it the first utterance of
+every call is badly recognised).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.voice.audio import PHONE_RATE, StreamResampler, noise
+from bot.voice.language_model import ShopModel
+from bot.voice.lexicon import model_dir
+
+log = logging.getLogger(__name__)
+
+DECODER_RATE = 16000
+FEAT_PARAMS = Path(__file__).with_name("data") / "feat.params"
+# Cepstral mean of 8 kHz mu-law speech upsampled to 16 kHz, learned with
+# `benchmarks/bench_recognition.py --learn-cmn` (espeak voices through the phone codec).
+CMN_PRIOR = "41.00,-5.29,-0.12,5.08,-8.86,-5.88,-1.90,-3.50,-0.86,-2.82,-0.20,-1.26,-1.20"
+LANGUAGE_WEIGHT = 10.0
+PAD_SECONDS = 0.3
+PAD_RMS = 12.0  # int16 units: about -69 dBFS, a quiet line rather than nothing
+
+
+@dataclass(frozen=True)
+class WordScore:
+    """One recognised word with its posterior probability (0..1)."""
+
+    word: str
+    confidence: float
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What the recogniser heard in one segment, and how sure it is.
+
+    `confidence` is the lowest word posterior: one doubtful word (a name, an
+    amount) makes the whole command doubtful, which is what the router needs
+    to decide between booking and asking again.
+    """
+
+    text: str
+    confidence: float
+    words: tuple[WordScore, ...] = ()
+    audio_s: float = 0.0
+    decode_s: float = 0.0
+    finalise_s: float = 0.0  # time spent after the end of the audio
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class _Search:
+    model: ShopModel
+    name: str = field(default="shop")
+
+
+class Recognizer:
+    """A pocketsphinx decoder bound to one shop model; swap models between utterances."""
+
+    def __init__(self, model: ShopModel, cmn_prior: str = CMN_PRIOR, language_weight: float = LANGUAGE_WEIGHT):
+        from pocketsphinx import Decoder
+
+        self._lock = threading.Lock()
+        self._decoder = Decoder(
+            hmm=str(model_dir() / "en-us"),
+            lm=str(model.lm_path),
+            dict=str(model.dict_path),
+            featparams=str(FEAT_PARAMS),
+            samprate=DECODER_RATE,
+            lw=language_weight,
+            cmninit=cmn_prior,
+            loglevel="FATAL",
+        )
+        self._cmn_prior = cmn_prior
+        self._model = model
+        self._generation = 0
+
+    @property
+    def model(self) -> ShopModel:
+        return self._model
+
+    def swap_model(self, model: ShopModel) -> None:
+        """Load a rebuilt shop model into the live decoder (between utterances)."""
+        with self._lock:
+            if model.digest == self._model.digest:
+                return
+            self._generation += 1
+            name = f"shop{self._generation}"
+            self._decoder.load_dict(str(model.dict_path))
+            self._decoder.add_lm_file(name, str(model.lm_path))
+            self._decoder.activate_search(name)
+            self._model = model
+
+    def cmn(self) -> str:
+        """The decoder's current cepstral mean (to learn a prior)."""
+        return str(self._decoder.get_cmn(False))
+
+    def reset_cmn(self) -> None:
+        """Start the next utterance from the prior again (a new caller, a new line)."""
+        self._decoder.set_cmn(self._cmn_prior)
+
+    def recognize(self, pcm: bytes, rate: int = PHONE_RATE) -> Transcript:
+        """Decode one speech segment (int16 mono at `rate`). Blocking."""
+        with self._lock:
+            return self._recognize(pcm, rate)
+
+    def _recognize(self, pcm: bytes, rate: int) -> Transcript:
+        started = time.perf_counter()
+        pad = noise(int(rate * PAD_SECONDS), PAD_RMS, seed=len(pcm))
+        up = StreamResampler(rate, DECODER_RATE, quality="QQ")
+        audio = up.process(pad + pcm + pad, last=True)
+        audio_s = len(pcm) / 2 / rate
+        dec = self._decoder
+        dec.start_utt()
+        chunk = DECODER_RATE // 10 * 2  # 100 ms
+        for i in range(0, len(audio), chunk):
+            dec.process_raw(audio[i : i + chunk], False, False)
+        end_of_audio = time.perf_counter()
+        dec.end_utt()
+        hyp = dec.hyp()
+        finished = time.perf_counter()
+        if hyp is None or not hyp.hypstr:
+            return Transcript("", 0.0, (), audio_s, finished - started, finished - end_of_audio)
+        words = self._words()
+        confidence = min((w.confidence for w in words), default=self._prob(hyp.prob))
+        return Transcript(
+            text=hyp.hypstr.strip(),
+            confidence=round(confidence, 3),
+            words=words,
+            audio_s=audio_s,
+            decode_s=finished - started,
+            finalise_s=finished - end_of_audio,
+        )
+
+    @staticmethod
+    def _prob(prob: float) -> float:
+        """The bindings already give posteriors as probabilities; clamp rounding noise."""
+        return float(min(1.0, max(0.0, prob)))
+
+    def _words(self) -> tuple[WordScore, ...]:
+        out: list[WordScore] = []
+        frame_s = 0.01
+        for seg in self._decoder.seg() or ():
+            word = seg.word
+            if word.startswith("<") or word.startswith("[") or word.startswith("+"):
+                continue
+            word = word.split("(")[0]
+            out.append(WordScore(word, self._prob(seg.prob), seg.start_frame * frame_s, seg.end_frame * frame_s))
+        return tuple(out)
+
+
+def log_ratio_confidence(score: float) -> float:
+    """Map a log-likelihood ratio to 0..1 (for engines that report one)."""
+    return 1.0 / (1.0 + math.exp(-score))
