@@ -108,26 +108,36 @@ class EmbeddedPostgres:
         if self._server is None:
             return
         server, self._server = self._server, None
+        others = self._live_handles()
         try:
-            server.cleanup()
+            server.cleanup()  # pg_ctl stop, unless another process still holds a handle
         except Exception:
             log.exception("embedded postgres: pg_ctl stop failed")
+        if others:
+            log.info("embedded postgres left running for pids %s", others)
+            return
         if self._pid is not None and not _wait_gone(self._pid, 15.0):
             _terminate(self._pid, "embedded postgres")
         log.info("embedded postgres stopped")
 
+    def _handles(self) -> list[int]:
+        try:
+            pids = json.loads((self.pgdata / ".handle_pids.json").read_text())
+        except (OSError, ValueError):
+            return []
+        return [p for p in pids if isinstance(p, int)] if isinstance(pids, list) else []
+
+    def _live_handles(self) -> list[int]:
+        """Other live processes holding a pgserver handle on this cluster (e.g. a running `up`)."""
+        return [p for p in self._handles() if p != os.getpid() and is_alive(p)]
+
     def _prune_dead_handles(self) -> None:
         """Drop pids of processes that died without releasing their pgserver handle."""
         handles = self.pgdata / ".handle_pids.json"
-        if not handles.exists():
-            return
-        try:
-            pids = json.loads(handles.read_text())
-        except (OSError, ValueError):
-            pids = []
-        alive = [p for p in pids if isinstance(p, int) and p != os.getpid() and psutil.pid_exists(p)]
-        if alive != pids:
-            handles.write_text(json.dumps(alive))
+        if handles.exists():
+            alive = self._live_handles()
+            if alive != self._handles():
+                handles.write_text(json.dumps(alive))
 
 
 def _send_shutdown(socket_file: str) -> None:

@@ -1,0 +1,40 @@
+"""Helpers the `execora` commands share: logging set-up and "a database to talk to".
+
+Admin commands (`migrate`, `shop`, `seed`) use DATABASE_URL when it is set;
+otherwise they start the embedded PostgreSQL on the data directory for the
+duration of the command (a running `execora up` keeps it running: pgserver
+counts handles per process and only the last one stops the server).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from app.settings import Settings
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """One-line logs on stderr (stdout is for a command's own output)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level.upper(), format=LOG_FORMAT)
+    root.setLevel(level.upper())
+
+
+@contextmanager
+def database_url_for(settings: Settings) -> Iterator[str]:
+    """DATABASE_URL, or the embedded PostgreSQL's URI while the block runs."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    from app.embedded import EmbeddedPostgres
+
+    pg = EmbeddedPostgres(settings.data_dir)
+    try:
+        yield pg.start()
+    finally:
+        pg.stop()

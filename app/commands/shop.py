@@ -1,0 +1,52 @@
+"""`execora shop add --name NAME --phone +91XXXXXXXXXX [--pin 1234]`: create a shop.
+
+Prints `{"shop_id": ..., "api_key": ...}`; the key is shown only here (a hash
+is stored), so keep it. Bad input exits 1 with the business error's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from app.commands.common import configure_logging, database_url_for
+from app.resources import books_scope
+from app.settings import load_settings
+from business.errors import ExecoraError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="execora shop", description="Shop administration.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    add = sub.add_parser("add", help="create a shop and its owner phone; prints its API key")
+    add.add_argument("--name", required=True, help="shop name, e.g. 'Sharma Kirana Store'")
+    add.add_argument("--phone", required=True, help="owner's phone, E.164 (+91XXXXXXXXXX)")
+    add.add_argument("--pin", default=None, help="optional PIN the owner says on calls (4-8 digits)")
+    add.add_argument("--address", default="", help="shop address")
+    add.add_argument("--state", default="", help="Indian state (for GST place of supply)")
+    add.add_argument("--gstin", default=None, help="GSTIN, if registered")
+    return parser
+
+
+async def _add(dsn: str, args: argparse.Namespace) -> dict[str, object]:
+    async with books_scope(dsn) as books:
+        shop, api_key = await books.create_shop(
+            args.name, args.phone, args.pin, address=args.address, state=args.state, gstin=args.gstin
+        )
+    return {"shop_id": shop.id, "api_key": api_key}
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    try:
+        with database_url_for(settings) as dsn:
+            result = asyncio.run(_add(dsn, args))
+    except ExecoraError as exc:
+        print(json.dumps({"error": {**exc.details(), "code": exc.code, "message": exc.message}}), file=sys.stderr)
+        return 1
+    print(json.dumps(result))
+    return 0

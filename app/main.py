@@ -1,0 +1,73 @@
+"""The ASGI app factory: `create_app(settings) -> FastAPI`.
+
+The lifespan opens the shared resources (asyncpg pool, Redis client, job
+queue, the `Books` facade) and puts them on `app.state` as `settings`, `pool`,
+`redis`, `jobs`, `books`; routers read them from `request.app.state`. Other
+packages plug their routers in `_include_routers` (one line each).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import api_router
+from app.api.errors import install_error_handlers
+from app.api.health import router as health_router
+from app.resources import close_resources, open_resources
+from app.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Plain one-line logs on stderr; idempotent (entry points call it once)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level.upper(), format=LOG_FORMAT)
+    root.setLevel(level.upper())
+
+
+def _include_routers(app: FastAPI) -> None:
+    """Every router the app serves; other areas add theirs here, one line each."""
+    app.include_router(health_router)
+    app.include_router(api_router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; resources are opened when the server (or a test) runs its lifespan."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        res = await open_resources(settings)
+        app.state.settings = settings
+        app.state.pool = res.pool
+        app.state.redis = res.redis
+        app.state.jobs = res.jobs
+        app.state.books = res.books
+        app.state.resources = res
+        log.info("app resources open")
+        try:
+            yield
+        finally:
+            await close_resources(res)
+            log.info("app resources closed")
+
+    app = FastAPI(
+        title="Execora",
+        summary="A small Indian shop's books: customers, stock, invoices, udhaar, payments, reminders.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    _include_routers(app)
+    return app
