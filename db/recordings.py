@@ -1,0 +1,98 @@
+"""SQL for a call's recording: where it is, its size/sha256, and its upload state.
+
+recording_status values written here: 'uploaded' (verified on S3, local file
+removed), 'local' (no S3: the local file is the store, digest recorded),
+'missing' (no file and no object). Functions never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+UPLOADED = "uploaded"
+LOCAL = "local"
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Recording:
+    call_id: int
+    shop_id: int | None
+    path: str | None
+    status: str | None
+    size_bytes: int | None
+    sha256: str | None
+    bucket: str | None
+    object_key: str | None
+    uploaded_at: datetime | None
+
+
+_COLUMNS = """id, shop_id, recording_path, recording_status, recording_size_bytes, recording_sha256,
+              recording_bucket, recording_object_key, recording_uploaded_at"""
+
+
+def _recording(row: asyncpg.Record) -> Recording:
+    return Recording(
+        call_id=row["id"],
+        shop_id=row["shop_id"],
+        path=row["recording_path"],
+        status=row["recording_status"],
+        size_bytes=row["recording_size_bytes"],
+        sha256=row["recording_sha256"],
+        bucket=row["recording_bucket"],
+        object_key=row["recording_object_key"],
+        uploaded_at=row["recording_uploaded_at"],
+    )
+
+
+async def get_recording(conn: asyncpg.Connection, call_id: int, *, lock: bool = False) -> Recording | None:
+    sql = f"SELECT {_COLUMNS} FROM calls WHERE id = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, call_id)
+    return None if row is None else _recording(row)
+
+
+async def note_attempt(conn: asyncpg.Connection, call_id: int, error: str | None) -> None:
+    await conn.execute(
+        """UPDATE calls SET recording_upload_attempts = recording_upload_attempts + 1, recording_error = $2
+            WHERE id = $1""",
+        call_id,
+        error,
+    )
+
+
+async def mark_uploaded(
+    conn: asyncpg.Connection, call_id: int, *, bucket: str, key: str, size: int, sha256: str, now: datetime
+) -> None:
+    await conn.execute(
+        """UPDATE calls
+              SET recording_status = 'uploaded', recording_bucket = $2, recording_object_key = $3,
+                  recording_size_bytes = $4, recording_sha256 = $5, recording_uploaded_at = $6,
+                  recording_error = NULL
+            WHERE id = $1""",
+        call_id,
+        bucket,
+        key,
+        size,
+        sha256,
+        now,
+    )
+
+
+async def mark_local(conn: asyncpg.Connection, call_id: int, *, size: int, sha256: str) -> None:
+    await conn.execute(
+        """UPDATE calls SET recording_status = 'local', recording_size_bytes = $2, recording_sha256 = $3,
+                  recording_error = NULL
+            WHERE id = $1""",
+        call_id,
+        size,
+        sha256,
+    )
+
+
+async def mark_missing(conn: asyncpg.Connection, call_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE calls SET recording_status = 'missing', recording_error = $2 WHERE id = $1", call_id, error
+    )

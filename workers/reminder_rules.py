@@ -1,0 +1,119 @@
+"""What a reminder job should do at fire time, decided from the locked row alone.
+
+Pure: no I/O, so every rule (quiet hours, paid-up, opt-in, early fire) is
+tested without a database. The job applies the decision in the same
+transaction that read the row.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+IST = ZoneInfo("Asia/Kolkata")
+# A job that fires this much before the row's due_at (row was moved later) waits.
+EARLY_TOLERANCE = timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class SendWindow:
+    """When reminders may go out, in Asia/Kolkata minutes of the day.
+
+    Default 09:00-21:00; outside it a reminder moves to the next `resume`
+    (10:00). `end` may be 1440 (24:00); start > end wraps past midnight.
+    """
+
+    start: int = 9 * 60
+    end: int = 21 * 60
+    resume: int = 10 * 60
+
+    @classmethod
+    def parse(cls, window: str = "09:00-21:00", resume: str = "10:00") -> SendWindow:
+        """From "HH:MM-HH:MM" and "HH:MM" (settings REMINDER_SEND_WINDOW / REMINDER_RESUME_AT)."""
+        start_s, sep, end_s = window.partition("-")
+        if not sep:
+            raise ValueError(f"send window must look like 09:00-21:00, got {window!r}")
+        parsed = cls(_minutes(start_s), _minutes(end_s), _minutes(resume))
+        if parsed.resume >= 1440:
+            raise ValueError("resume time must be before 24:00")
+        return parsed
+
+    def contains(self, moment: datetime) -> bool:
+        local = moment.astimezone(IST)
+        m = local.hour * 60 + local.minute
+        if self.start <= self.end:
+            return self.start <= m < self.end
+        return m >= self.start or m < self.end
+
+    def next_resume(self, moment: datetime) -> datetime:
+        """The next `resume` time (10:00 IST) strictly after `moment`."""
+        local = moment.astimezone(IST)
+        candidate = local.replace(hour=self.resume // 60, minute=self.resume % 60, second=0, microsecond=0)
+        if candidate <= local:
+            candidate += timedelta(days=1)
+        return candidate
+
+
+def _minutes(text: str) -> int:
+    hh, _, mm = text.strip().partition(":")
+    value = int(hh) * 60 + int(mm or 0)
+    if not 0 <= value <= 1440 or not 0 <= int(mm or 0) < 60:
+        raise ValueError(f"bad time of day {text!r}")
+    return value
+
+
+DEFAULT_WINDOW = SendWindow()
+
+
+class Action(enum.StrEnum):
+    NOOP = "noop"  # no longer scheduled (sent, cancelled, another job has it)
+    WAIT = "wait"  # fired early: re-enqueue at the row's due_at
+    POSTPONE = "postpone"  # quiet hours: move due_at to the next 10:00 IST
+    SKIP_PAID = "skip_paid"  # customer owes nothing
+    FAIL = "fail"  # cannot be sent (no opt-in, no phone)
+    SEND = "send"
+
+
+@dataclass(frozen=True)
+class ReminderState:
+    status: str
+    due_at: datetime
+    amount_paise: int | None  # None: remind of the whole balance
+    balance_paise: int
+    opted_in: bool
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    due_at: datetime | None = None
+    amount_paise: int | None = None
+    reason: str = ""
+
+
+def message_amount(amount_paise: int | None, balance_paise: int) -> int:
+    """What to ask for: the reminder's amount, never more than is owed now."""
+    if amount_paise is None:
+        return balance_paise
+    return min(amount_paise, balance_paise)
+
+
+def decide(state: ReminderState, now: datetime, window: SendWindow = DEFAULT_WINDOW) -> Decision:
+    """The fire-time checks, in order; the first that applies wins."""
+    if state.status != "scheduled":
+        return Decision(Action.NOOP, reason=f"status is {state.status}")
+    if state.due_at - now > EARLY_TOLERANCE:
+        return Decision(Action.WAIT, due_at=state.due_at, reason="not due yet")
+    if state.balance_paise <= 0:
+        return Decision(Action.SKIP_PAID, reason="customer owes nothing")
+    if not state.opted_in:
+        return Decision(Action.FAIL, reason="not_opted_in")
+    if not state.phone:
+        return Decision(Action.FAIL, reason="no_phone")
+    if not window.contains(now):
+        return Decision(Action.POSTPONE, due_at=window.next_resume(now), reason="quiet hours")
+    return Decision(Action.SEND, amount_paise=message_amount(state.amount_paise, state.balance_paise))
+

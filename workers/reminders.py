@@ -1,0 +1,180 @@
+"""The reminder job: check at fire time, mark `sending`, commit, send, record.
+
+`send_reminder(reminder_id)` is what RQ runs (an async function: RQ gives it
+a fresh event loop). It opens and closes its own database connection, HTTP
+client and Redis connection. The reminder row decides everything:
+
+1. One transaction: lock the row; if it is no longer `scheduled` do nothing;
+   paid up -> skipped_paid; not opted in / no phone -> failed; fired early ->
+   wait for due_at; outside the send window -> move due_at to the next 10:00
+   IST and re-enqueue; else mark `sending` (attempts + 1) and commit. With no
+   WhatsApp settings the local outbox message is written in this same
+   transaction and the row goes straight to `sent`.
+2. Send the template. Accepted -> store the wamid, `sent`. Nothing sent
+   (connection refused, 429, 5xx without id) -> back to `scheduled` and raise
+   so RQ retries with backoff (failed after max attempts). Rejected ->
+   `failed` with the API's code/title. Timeout / unknown -> `unknown`: never
+   resent; the status webhook (which carries `reminder:<id>`) reconciles it.
+
+A job that runs twice finds the row no longer `scheduled`; a worker killed
+mid-send leaves the row `sending`, which the sweep turns into `unknown`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import asyncpg
+
+from db.pool import create_pool
+from db.reminder_jobs import (
+    ReminderForSend,
+    back_to_scheduled,
+    finish_unsent,
+    insert_outbox,
+    lock_for_send,
+    mark_sending,
+    mark_sent,
+    mark_unknown,
+    postpone,
+)
+from telephony.whatsapp.sender import SendOutcome, SendResult, TemplateMessage, WhatsAppSender
+from telephony.whatsapp.templates import reminder_message
+from workers.context import WorkerConfig, current
+from workers.queue import RQJobQueue
+from workers.reminder_rules import Action, ReminderState, decide
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class SendNotAttempted(Exception):
+    """Nothing reached WhatsApp (connection refused, 429, 5xx): RQ retries the job."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _state(r: ReminderForSend) -> ReminderState:
+    return ReminderState(
+        status=r.status,
+        due_at=r.due_at,
+        amount_paise=r.amount_paise,
+        balance_paise=r.balance_paise,
+        opted_in=r.opted_in,
+        phone=r.phone,
+    )
+
+
+def _message(r: ReminderForSend, amount_paise: int) -> TemplateMessage:
+    return reminder_message(
+        reminder_id=r.id,
+        phone=r.phone or "",
+        customer_name=r.customer_name,
+        amount_paise=amount_paise,
+        shop_name=r.shop_name,
+        shop_settings=r.shop_settings,
+    )
+
+
+async def send_reminder(reminder_id: int) -> str:
+    """RQ entry point: run one reminder with this process's WorkerConfig."""
+    cfg = current()
+    pool = await create_pool(cfg.database_url, min_size=1, max_size=1)
+    jobs = RQJobQueue(cfg.redis_url, queue_name=cfg.queue_name)
+    try:
+        async with pool.acquire() as conn:
+            return await run_reminder(conn, cfg, reminder_id, jobs=jobs)
+    finally:
+        jobs.close()
+        await pool.close()
+
+
+async def run_reminder(
+    conn: asyncpg.Connection,
+    cfg: WorkerConfig,
+    reminder_id: int,
+    *,
+    jobs: RQJobQueue,
+    clock: Clock = _utcnow,
+) -> str:
+    """The whole fire-time procedure for one reminder; returns what happened."""
+    message: TemplateMessage | None = None
+    async with conn.transaction():
+        r = await lock_for_send(conn, reminder_id)
+        if r is None:
+            log.warning("reminder %s: no such reminder", reminder_id)
+            return "missing"
+        decision = decide(_state(r), clock(), cfg.send_window)
+        action = decision.action
+        if action is Action.NOOP:
+            log.info("reminder %s shop %s: nothing to do (%s)", r.id, r.shop_id, decision.reason)
+            return f"noop:{r.status}"
+        if action is Action.POSTPONE:
+            assert decision.due_at is not None
+            await postpone(conn, r.id, decision.due_at, "quiet hours: moved to next morning")
+        elif action is Action.SKIP_PAID:
+            await finish_unsent(conn, r.id, "skipped_paid", "paid", "customer owes nothing")
+        elif action is Action.FAIL:
+            await finish_unsent(conn, r.id, "failed", decision.reason, decision.reason.replace("_", " "))
+        elif action is Action.SEND:
+            assert decision.amount_paise is not None
+            now = clock()
+            await mark_sending(conn, r.id, decision.amount_paise, now)
+            message = _message(r, decision.amount_paise)
+            if not cfg.whatsapp.enabled:
+                wamid = await insert_outbox(
+                    conn,
+                    shop_id=r.shop_id,
+                    reminder_id=r.id,
+                    wamid=f"outbox.{uuid.uuid4().hex}",
+                    to_phone=message.to,
+                    template_name=message.template_name,
+                    language=message.language,
+                    parameters=list(message.parameters),
+                    payload=message.payload(),
+                )
+                await mark_sent(conn, r.id, wamid, now)
+                log.info("reminder %s shop %s: stored in the local outbox", r.id, r.shop_id)
+                return "outbox"
+    # Committed. Act on what needs Redis or the network.
+    if action in (Action.POSTPONE, Action.WAIT):
+        assert decision.due_at is not None
+        jobs.schedule_reminder(r.id, decision.due_at, fresh_id=True)
+        log.info("reminder %s shop %s: %s until %s", r.id, r.shop_id, decision.reason, decision.due_at.isoformat())
+        return action.value
+    if action is not Action.SEND or message is None:
+        log.info("reminder %s shop %s: %s (%s)", r.id, r.shop_id, action.value, decision.reason)
+        return action.value
+    async with WhatsAppSender(cfg.whatsapp) as sender:
+        result = await sender.send_template(message)
+    return await _record(conn, cfg, r, result, clock)
+
+
+async def _record(
+    conn: asyncpg.Connection, cfg: WorkerConfig, r: ReminderForSend, result: SendResult, clock: Clock
+) -> str:
+    """Store the send's outcome; raise SendNotAttempted to have RQ retry."""
+    attempts = r.attempts + 1
+    async with conn.transaction():
+        if result.outcome is SendOutcome.ACCEPTED:
+            assert result.wamid is not None
+            status = await mark_sent(conn, r.id, result.wamid, clock())
+            log.info("reminder %s shop %s: sent (%s)", r.id, r.shop_id, status)
+            return "sent"
+        if result.outcome is SendOutcome.UNKNOWN:
+            await mark_unknown(conn, r.id, f"{result.error_code}: {result.error_title}")
+            log.warning("reminder %s shop %s: outcome unknown, not resending", r.id, r.shop_id)
+            return "unknown"
+        if result.outcome is SendOutcome.REJECTED or attempts >= cfg.max_send_attempts:
+            await finish_unsent(conn, r.id, "failed", result.error_code, result.error_title)
+            log.warning("reminder %s shop %s: failed (%s)", r.id, r.shop_id, result.error_code)
+            return "failed"
+        await back_to_scheduled(conn, r.id, f"{result.error_code}: {result.error_title}")
+    log.warning("reminder %s shop %s: not sent (%s), will retry", r.id, r.shop_id, result.error_code)
+    raise SendNotAttempted(f"reminder {r.id}: {result.error_code}")

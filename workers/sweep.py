@@ -1,0 +1,56 @@
+"""The periodic sweep: repair what Redis lost or a dead worker left behind.
+
+- `scheduled` reminders already due whose job vanished (Redis flushed or
+  restarted, retries exhausted): re-enqueued now. Safe even if the job did
+  exist: the row decides, so a second job finds nothing to do.
+- reminders stuck in `sending` longer than `sending_stale_after_s` (the
+  worker died between committing `sending` and recording the answer): marked
+  `unknown`, never resent; the status webhook reconciles them.
+
+`execora worker` enqueues one sweep per interval across all workers.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from db.pool import create_pool
+from db.reminder_jobs import due_scheduled, expire_stale_sending
+from workers.context import WorkerConfig, current
+from workers.queue import RQJobQueue
+
+log = logging.getLogger(__name__)
+
+
+async def sweep() -> dict[str, int]:
+    """RQ entry point."""
+    cfg = current()
+    pool = await create_pool(cfg.database_url, min_size=1, max_size=1)
+    jobs = RQJobQueue(cfg.redis_url, queue_name=cfg.queue_name)
+    try:
+        async with pool.acquire() as conn:
+            return await run_sweep(conn, cfg, jobs)
+    finally:
+        jobs.close()
+        await pool.close()
+
+
+async def run_sweep(
+    conn: asyncpg.Connection, cfg: WorkerConfig, jobs: RQJobQueue, now: datetime | None = None
+) -> dict[str, int]:
+    now = now or datetime.now(UTC)
+    async with conn.transaction():
+        stale = await expire_stale_sending(conn, now - timedelta(seconds=cfg.sending_stale_after_s))
+    for reminder_id in stale:
+        log.warning("reminder %s: worker died while sending; marked unknown (not resent)", reminder_id)
+    requeued = 0
+    for reminder_id, due_at in await due_scheduled(conn, now - timedelta(seconds=cfg.sweep_grace_s)):
+        if jobs.reminder_job_alive(reminder_id):
+            continue
+        jobs.schedule_reminder(reminder_id, due_at, fresh_id=True)
+        requeued += 1
+        log.info("reminder %s: job had vanished, re-enqueued", reminder_id)
+    return {"unknown": len(stale), "requeued": requeued}
