@@ -68,6 +68,21 @@ class Settings(BaseSettings):
     whatsapp_phone_number_id: str = ""
     whatsapp_verify_token: SecretStr = SecretStr("")
     whatsapp_app_secret: SecretStr = SecretStr("")
+    # Seconds to wait for the Cloud API's answer; after that a reminder is `unknown`, never resent.
+    whatsapp_timeout_s: float = 10.0
+
+    # --- background work (RQ) -------------------------------------------------
+    # RQ queue name shared by the app (enqueue) and `execora worker` (consume).
+    rq_queue: str = "execora"
+    # When reminders may go out, Asia/Kolkata; outside it they move to REMINDER_RESUME_AT.
+    reminder_send_window: str = "09:00-21:00"
+    reminder_resume_at: str = "10:00"
+    # A reminder still `sending` after this many seconds: its worker died; marked unknown.
+    reminder_sending_stale_s: float = 120.0
+    # How often the worker sweeps for due reminders whose RQ job vanished.
+    reminder_sweep_interval_s: float = 60.0
+    # Send attempts per reminder when nothing could have been sent (refused, 429, 5xx).
+    reminder_max_attempts: int = 5
 
     # --- recordings on S3 ----------------------------------------------------
     s3_endpoint_url: str = ""
@@ -75,6 +90,8 @@ class Settings(BaseSettings):
     aws_access_key_id: str = ""
     aws_secret_access_key: SecretStr = SecretStr("")
     aws_region: str = "ap-south-1"
+    # Lifetime of operators' recording links (S3 presigned or signed local URLs).
+    recording_link_ttl_s: int = 900
 
     @property
     def uses_embedded_postgres(self) -> bool:
