@@ -1,0 +1,134 @@
+"""`execora seed --demo`: load the demo shop ("Sharma Kirana Store") if it is absent.
+
+Idempotent: the demo shop is recognised by its owner phone and never
+duplicated. Only a hash of an API key is stored in the database, so the demo
+key is kept in `DATA_DIR/demo_shop.json` (mode 0600) to be printed again on
+every start; if that file is lost the key is re-issued when `Books` can
+(`reissue_api_key`), else the command says how to get a fresh shop.
+`execora up` calls `ensure_demo_shop` on an empty database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from app.commands.common import configure_logging, database_url_for
+from app.resources import books_scope
+from app.settings import load_settings
+from business.books import Books
+
+log = logging.getLogger(__name__)
+
+DEMO_FILE = "demo_shop.json"
+
+
+@dataclass(frozen=True)
+class DemoShop:
+    """What `up` and `seed` print about the demo shop."""
+
+    shop_id: int
+    name: str
+    owner_phone: str
+    api_key: str | None
+    created: bool
+
+
+def _demo_module() -> Any:
+    import importlib
+
+    return importlib.import_module("business.demo_shop")
+
+
+def demo_owner_phone() -> str:
+    return str(getattr(_demo_module(), "DEMO_OWNER_PHONE", "+919800000001"))
+
+
+def _read_key_file(data_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((data_dir / DEMO_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_key_file(data_dir: Path, shop_id: int, api_key: str) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / DEMO_FILE
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump({"shop_id": shop_id, "api_key": api_key}, fh)
+    os.replace(tmp, path)
+
+
+def demo_key_file_exists(data_dir: Path) -> bool:
+    return (data_dir / DEMO_FILE).exists()
+
+
+async def _known_key(books: Books, data_dir: Path, shop_id: int) -> str | None:
+    """The stored demo key, if it still opens the demo shop."""
+    key = _read_key_file(data_dir).get("api_key")
+    if not isinstance(key, str) or not key:
+        return None
+    shop = await books.shop_by_api_key(key)
+    return key if shop is not None and shop.id == shop_id else None
+
+
+async def ensure_demo_shop(books: Books, data_dir: Path, *, create: bool = True) -> DemoShop | None:
+    """The demo shop with a working API key; created when absent and `create` is set."""
+    phone = demo_owner_phone()
+    caller = await books.shop_by_phone(phone)
+    if caller is None:
+        if not create:
+            return None
+        loaded = await _demo_module().load_demo_shop(books)
+        shop, api_key = loaded if isinstance(loaded, tuple) else (loaded, None)
+        if isinstance(api_key, str):
+            _write_key_file(data_dir, shop.id, api_key)
+        log.info("demo shop loaded (shop_id %s)", shop.id)
+        return DemoShop(shop.id, shop.name, phone, api_key if isinstance(api_key, str) else None, True)
+    shop = caller.shop
+    key = await _known_key(books, data_dir, shop.id)
+    if key is None:
+        reissue = getattr(books, "reissue_api_key", None)
+        if callable(reissue):
+            key = str(await reissue(shop.id))
+            _write_key_file(data_dir, shop.id, key)
+            log.info("demo shop api key re-issued (shop_id %s)", shop.id)
+    return DemoShop(shop.id, shop.name, phone, key, False)
+
+
+async def _seed(dsn: str, data_dir: Path) -> DemoShop | None:
+    async with books_scope(dsn) as books:
+        return await ensure_demo_shop(books, data_dir)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="execora seed", description="Load sample data.")
+    parser.add_argument("--demo", action="store_true", help="the demo shop 'Sharma Kirana Store' (idempotent)")
+    args = parser.parse_args(argv)
+    if not args.demo:
+        parser.print_usage(sys.stderr)
+        print("execora seed: nothing to do; pass --demo", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    with database_url_for(settings) as dsn:
+        demo = asyncio.run(_seed(dsn, settings.data_dir))
+    assert demo is not None
+    print(json.dumps(asdict(demo)))
+    if demo.api_key is None:
+        print(
+            f"execora seed: the demo shop exists but its api key is not in {settings.data_dir / DEMO_FILE}; "
+            "create a shop of your own with `execora shop add`",
+            file=sys.stderr,
+        )
+    return 0

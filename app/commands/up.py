@@ -1,0 +1,257 @@
+"""`execora up`: everything on one machine with no settings at all.
+
+1. Embedded PostgreSQL / Redis under DATA_DIR when DATABASE_URL / REDIS_URL
+   are unset (set ones are used as they are; nothing of ours is started).
+2. Migrations; the demo shop on an empty database (and its key every start).
+3. HTTP on HOST:PORT (127.0.0.1:3000) with uvicorn, plus one `execora worker`
+   child process with the same DATABASE_URL / REDIS_URL in its environment.
+4. Ctrl-C / SIGTERM: stop HTTP, then the worker (SIGTERM, then SIGKILL), then
+   the embedded servers; nothing is left running. The worker also gets
+   SIGTERM if this process dies without cleaning up (Linux PR_SET_PDEATHSIG).
+
+A lock file (DATA_DIR/up.lock) keeps a second `up` off the same data directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import fcntl
+import importlib.util
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+import uvicorn
+
+from app.commands.common import configure_logging
+from app.commands.seed import DemoShop, demo_key_file_exists, ensure_demo_shop
+from app.settings import Settings, load_settings
+
+log = logging.getLogger("execora.up")
+
+_WORKER_STOP_S = 15.0
+_PR_SET_PDEATHSIG = 1
+
+
+class _Stop:
+    """Set by SIGINT/SIGTERM; tells uvicorn (once it runs) to shut down."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.server: uvicorn.Server | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested and self.server is not None and signum == signal.SIGINT:
+            self.server.force_exit = True  # a second Ctrl-C: stop waiting for open connections
+        self.requested = True
+        if self.server is not None:
+            self.server.should_exit = True
+
+
+@contextlib.contextmanager
+def _data_dir_lock(data_dir: Path) -> Iterator[bool]:
+    """Hold DATA_DIR/up.lock for the process's life; yields False if another `up` holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fh: IO[str] = open(data_dir / "up.lock", "a+")  # held for the whole block
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield True
+    finally:
+        fh.close()
+
+
+def _die_with_parent() -> None:
+    """In the worker child: get SIGTERM when `up` dies, however it dies (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def start_worker(settings: Settings) -> subprocess.Popen[bytes] | None:
+    """`python -m app.cli worker` with our URLs in its environment, or None if there is no worker."""
+    if importlib.util.find_spec("app.commands.worker") is None:
+        log.warning("app.commands.worker is missing: no worker started (reminders will not be sent)")
+        return None
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url,
+        DATA_DIR=str(settings.data_dir),
+        LOG_LEVEL=settings.log_level,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        env=env,
+        start_new_session=True,  # Ctrl-C reaches only us; we stop the worker in order
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+    log.info("worker started (pid %s)", proc.pid)
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM (RQ's warm shutdown), then SIGKILL after a grace period."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(_WORKER_STOP_S)
+    except subprocess.TimeoutExpired:
+        log.warning("worker (pid %s) did not stop in %.0fs; killing it", proc.pid, _WORKER_STOP_S)
+        proc.kill()
+        proc.wait()
+    log.info("worker stopped")
+
+
+def _banner(settings: Settings, demo: DemoShop | None, started: list[str], worker: bool) -> str:
+    base = f"http://{settings.host}:{settings.port}"
+    key = demo.api_key if demo and demo.api_key else "<your shop api key>"
+    lines = [
+        "",
+        "Execora is running.",
+        f"  HTTP:        {base}   (API docs: {base}/docs, health: {base}/health)",
+        f"  data dir:    {settings.data_dir}",
+        f"  postgres:    {'embedded' if 'postgres' in started else 'DATABASE_URL'}",
+        f"  redis:       {'embedded' if 'redis' in started else 'REDIS_URL'}",
+        f"  worker:      {'running' if worker else 'not running'}",
+    ]
+    if demo is not None:
+        lines += [
+            f"  demo shop:   {demo.name} (id {demo.shop_id}){' - just loaded' if demo.created else ''}",
+            f"  owner phone: {demo.owner_phone}",
+            f"  api key:     {demo.api_key or 'unknown (see execora seed --demo)'}",
+        ]
+    else:
+        lines.append("  demo shop:   not loaded (database was not empty); `execora shop add` makes a shop")
+    lines += [
+        "",
+        "Try next:",
+        f"  curl -H 'Authorization: Bearer {key}' '{base}/api/customers/search?q=rahul'",
+        f"  curl -H 'Authorization: Bearer {key}' {base}/api/products/low-stock",
+        f"  curl -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\",
+        f"       -d '{{\"customer_id\": 1, \"amount_paise\": 50000, \"note\": \"udhaar\"}}' {base}/api/ledger/credit",
+        "  execora parse \"Rahul ko 2 packet doodh udhaar\"",
+        f"  execora call --url {base} --from {demo.owner_phone if demo else '+91XXXXXXXXXX'} \"Rahul ka balance batao\"",
+        "",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+async def _prepare(settings: Settings, started: list[str]) -> DemoShop | None:
+    """Migrate; load the demo shop on an empty database; find its key."""
+    from app.resources import books_scope
+    from db.migrate import apply_migrations
+
+    applied = await apply_migrations(settings.database_url)
+    if applied:
+        log.info("migrations applied: %s", ", ".join(applied))
+    fresh = any(name.startswith("0001") for name in applied)
+    async with books_scope(settings.database_url) as books:
+        return await ensure_demo_shop(books, settings.data_dir, create=fresh or demo_key_file_exists(settings.data_dir))
+
+
+async def _serve(settings: Settings, stop: _Stop, demo: DemoShop | None, started: list[str]) -> int:
+    from app.main import create_app
+
+    config = uvicorn.Config(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    stop.server = server
+    if stop.requested:
+        return 0
+    worker = start_worker(settings)
+    task = asyncio.create_task(server.serve())
+    try:
+        announced = False
+        watched = worker
+        while not task.done():
+            if server.started and not announced:
+                print(_banner(settings, demo, started, worker is not None), flush=True)
+                announced = True
+            if watched is not None and watched.poll() is not None:
+                log.error("worker exited with code %s; HTTP keeps serving", watched.returncode)
+                watched = None
+            await asyncio.wait({task}, timeout=0.1)
+        await task
+        return 0 if server.started else 1
+    finally:
+        if not task.done():
+            server.should_exit = True
+            with contextlib.suppress(BaseException):
+                await task
+        await asyncio.to_thread(stop_worker, worker)
+
+
+def _run(settings: Settings, stop: _Stop) -> int:
+    from app.embedded import start_embedded
+
+    t0 = time.monotonic()
+    services = start_embedded(settings.data_dir, settings.database_url, settings.redis_url)
+    try:
+        if stop.requested:
+            return 0
+        settings = settings.model_copy(
+            update={"database_url": services.database_url, "redis_url": services.redis_url}
+        )
+        demo = asyncio.run(_prepare(settings, services.started))
+        log.info("ready to serve in %.1fs", time.monotonic() - t0)
+        if stop.requested:
+            return 0
+        return asyncio.run(_serve(settings, stop, demo, services.started))
+    finally:
+        services.stop()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="execora up",
+        description="Run Execora: embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are unset, "
+        "migrations, the demo shop, HTTP and a worker. Ctrl-C stops everything.",
+    )
+    parser.add_argument("--host", default=None, help="default: HOST (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="default: PORT (3000)")
+    args = parser.parse_args(argv)
+    overrides: dict[str, object] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    settings = load_settings(**overrides)
+    configure_logging(settings.log_level)
+    stop = _Stop()
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with _data_dir_lock(settings.data_dir) as locked:
+            if not locked:
+                print(f"execora up: another `execora up` is using {settings.data_dir}", file=sys.stderr)
+                return 1
+            code = _run(settings, stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("Execora stopped.", flush=True)
+    return code
