@@ -15,10 +15,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api import api_router
+from app.api.calls import router as calls_router
+from app.api.calls import twilio_config
 from app.api.errors import install_error_handlers
 from app.api.health import router as health_router
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
+from telephony.twilio.routes import router as twilio_router
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ def _include_routers(app: FastAPI) -> None:
     """Every router the app serves; other areas add theirs here, one line each."""
     app.include_router(health_router)
     app.include_router(api_router)
+    app.include_router(calls_router)
+    app.include_router(twilio_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis = res.redis
         app.state.jobs = res.jobs
         app.state.books = res.books
+        app.state.twilio = twilio_config(settings)
         app.state.resources = res
         log.info("app resources open")
         try:

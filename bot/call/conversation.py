@@ -1,0 +1,635 @@
+"""The conversation of one call: what the caller said -> a business action -> a reply.
+
+Pure of pipecat: the IntentRouter feeds it text, digits and silence notices and
+speaks what it returns. Rules it keeps:
+- never book on a weak match: low recogniser confidence, a customer or product
+  that only resembles what was heard, or an amount above the shop's limit is
+  read back and confirmed (1/"haan" = yes, 2/"nahi" = no) before posting;
+  cancelling an invoice is always confirmed; several matching customers become
+  a question ("Kaunse Rahul: ...?");
+- one idempotency key per action, `<CallSid>:<turn>` of the turn the command
+  was heard on, so a doubled confirmation or a replay posts once;
+- the active customer is remembered for "uska", "usne" and follow-ups.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from bot.call.clock import CallClock
+from bot.call.confirm_words import classify, classify_digit
+from bot.call.entities import IST, due_at, items_of, payment_mode, rupees_to_paise
+from bot.call.matching import customer_choice, is_strong_match
+from bot.call.outcome import Outcome
+from bot.call.speech import Speaker
+from bot.call.state import CallState, PendingAction, PendingChoice
+from business.books import Books
+from business.errors import AmbiguousCustomer, CustomerNotFound, ExecoraError, ProductNotFound
+from business.models import Customer, Invoice, ItemRequest, Product
+
+log = logging.getLogger(__name__)
+
+ParseFn = Callable[[str, dict[str, Any] | None], dict[str, Any]]
+Executed = tuple[str, dict[str, Any], dict[str, Any]]  # reply code, reply params, result summary
+
+_END_RE = re.compile(
+    r"^\s*(bas+|bye|ok bye|okay bye|theek hai bye|thik hai bye|bas itna hi|bas rakhta hoon|rakhta hoon|"
+    r"bas bye|band karo|phone rakho|बस|बाय)\b",
+    re.IGNORECASE,
+)
+_READS = {
+    "check_balance", "list_outstanding", "total_outstanding", "daily_summary", "check_stock", "list_reminders",
+    "get_customer_info",
+}
+
+
+def rupees(paise: int) -> int | float:
+    """Paise as a speakable rupee number (whole rupees stay ints)."""
+    return paise // 100 if paise % 100 == 0 else round(paise / 100, 2)
+
+
+class _Ask(Exception):
+    """Short-circuit a handler with a question or an explanation for the caller."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class Conversation:
+    """Handles one call's turns; holds its `CallState`."""
+
+    def __init__(
+        self,
+        *,
+        books: Books,
+        parse: ParseFn,
+        speaker: Speaker,
+        state: CallState,
+        call_sid: str,
+        clock: CallClock,
+        greeting_name: str,
+        min_confidence: float = 0.55,
+    ) -> None:
+        self._books = books
+        self._parse = parse
+        self._speaker = speaker
+        self.state = state
+        self._call_sid = call_sid
+        self._clock = clock
+        self._greeting_name = greeting_name
+        self._min_confidence = min_confidence
+
+    # --- entry points (called by the IntentRouter) ---------------------------------
+
+    async def greet(self) -> Outcome:
+        o = self._outcome("", "system")
+        if self.state.needs_pin:
+            return self._reply(o, "pin_prompt", name=self._greeting_name)
+        return self._reply(o, "greeting", name=self._greeting_name)
+
+    async def on_text(self, text: str, confidence: float | None) -> Outcome:
+        o = self._outcome(text, "speech")
+        if self.state.needs_pin:
+            return self._reply(o, "pin_prompt")
+        if _END_RE.match(text):
+            return self._goodbye(o)
+        answer = classify(text) if self.state.pending is not None else None
+        if answer is not None:
+            return await self._answer_pending(o, answer)
+        if self.state.choice is not None:
+            picked = customer_choice(text, self.state.choice.candidates)
+            if picked is not None:
+                return await self._resume_choice(o, picked)
+        parsed = self._parse(text, self.state.parse_context())
+        o.timings["understood"] = self._clock.now_ms()
+        intent = str(parsed.get("intent") or "unknown")
+        entities = parsed.get("entities") or {}
+        if not isinstance(entities, dict):
+            entities = {}
+        o.intent, o.entities = intent, entities
+        if intent == "confirm_invoice" and self.state.pending is not None:
+            return await self._answer_pending(o, "yes")
+        weak = confidence is not None and confidence < self._min_confidence
+        parse_conf = parsed.get("confidence")
+        if isinstance(parse_conf, int | float) and parse_conf < 0.5:
+            weak = True
+        # A new command replaces any question left unanswered.
+        self.state.pending = None
+        self.state.choice = None
+        if intent == "multi":
+            return await self._multi(o, entities, weak)
+        return await self._dispatch(o, intent, entities, weak, None)
+
+    async def on_digit(self, digit: str) -> Outcome | None:
+        if self.state.needs_pin:
+            return await self._pin_digit(digit)
+        if self.state.pending is not None:
+            answer = classify_digit(digit)
+            if answer is None:
+                return None
+            return await self._answer_pending(self._outcome(digit, "dtmf"), answer)
+        if self.state.choice is not None and digit.isdigit():
+            idx = int(digit) - 1
+            if 0 <= idx < len(self.state.choice.candidates):
+                return await self._resume_choice(self._outcome(digit, "dtmf"), self.state.choice.candidates[idx])
+        return None
+
+    async def on_idle(self, stage: str) -> Outcome:
+        o = self._outcome("", "system")
+        o.intent = f"silence_{stage}"
+        if stage == "hangup":
+            o.end_call = True
+            return self._reply(o, "silence_hangup")
+        return self._reply(o, "silence_prompt")
+
+    def on_error(self) -> Outcome:
+        return self._reply(self._outcome("", "system"), "error")
+
+    # --- helpers -----------------------------------------------------------------
+
+    def _outcome(self, heard: str, source: str) -> Outcome:
+        return Outcome(reply="", code="", heard=heard, source=source, turn_no=self.state.next_turn())
+
+    def _reply(self, o: Outcome, code: str, **params: Any) -> Outcome:
+        o.code = code
+        o.reply = self._speaker.say(code, **params)
+        return o
+
+    def _goodbye(self, o: Outcome) -> Outcome:
+        o.intent = o.intent or "goodbye"
+        o.end_call = True
+        return self._reply(o, "goodbye", name=self._greeting_name)
+
+    def _key(self, turn: int) -> str:
+        return f"{self._call_sid}:{turn}"
+
+    async def _pin_digit(self, digit: str) -> Outcome | None:
+        st = self.state
+        if digit not in ("#", "*"):
+            st.pin_digits += digit
+            if len(st.pin_digits) < 8:
+                return None
+        pin, st.pin_digits = st.pin_digits, ""
+        o = self._outcome("PIN", "dtmf")
+        o.intent = "pin"
+        if pin and await self._books.verify_pin(st.caller_phone, pin):
+            st.needs_pin = False
+            o.result = {"pin": "ok"}
+            return self._reply(o, "pin_ok", name=self._greeting_name)
+        st.pin_failures += 1
+        o.result = {"pin": "wrong", "failures": st.pin_failures}
+        if st.pin_failures >= 3:
+            o.end_call = True
+            return self._reply(o, "pin_locked")
+        return self._reply(o, "pin_wrong")
+
+    async def _answer_pending(self, o: Outcome, answer: str) -> Outcome:
+        pending, self.state.pending = self.state.pending, None
+        assert pending is not None
+        o.intent = o.intent or pending.intent
+        o.entities = o.entities or pending.entities
+        o.action = pending.action
+        if answer == "no":
+            o.result = {"confirmed": False}
+            return self._reply(o, "cancelled_by_caller")
+        code, params, result = await pending.execute()
+        o.timings["action_done"] = self._clock.now_ms()
+        o.result = {"confirmed": True, **result}
+        return self._reply(o, code, **params)
+
+    async def _resume_choice(self, o: Outcome, customer: Customer) -> Outcome:
+        choice, self.state.choice = self.state.choice, None
+        assert choice is not None
+        o.intent, o.entities = choice.intent, choice.entities
+        weak = choice.confidence is not None and choice.confidence < self._min_confidence
+        return await self._dispatch(o, choice.intent, choice.entities, weak, customer)
+
+    async def _multi(self, o: Outcome, entities: dict[str, Any], weak: bool) -> Outcome:
+        commands = [c for c in entities.get("commands") or [] if isinstance(c, dict)]
+        replies: list[str] = []
+        results: list[dict[str, Any]] = []
+        for command in commands:
+            sub = Outcome(reply="", code="", heard=o.heard, turn_no=o.turn_no)
+            ent = command.get("entities") or {}
+            sub = await self._dispatch(sub, str(command.get("intent") or "unknown"), ent, weak, None)
+            replies.append(sub.reply)
+            results.append({"intent": command.get("intent"), "action": sub.action, **sub.result})
+            if sub.end_call:
+                o.end_call = True
+            if self.state.pending is not None or self.state.choice is not None or sub.end_call:
+                break  # a question stops the list: the caller answers it first
+        o.action = "multi"
+        o.result = {"commands": results}
+        o.code = "multi"
+        o.reply = " ".join(r for r in replies if r)
+        if "action_done" not in o.timings:
+            o.timings["action_done"] = self._clock.now_ms()
+        return o
+
+    async def _dispatch(
+        self, o: Outcome, intent: str, entities: dict[str, Any], weak: bool, chosen: Customer | None
+    ) -> Outcome:
+        o.intent = o.intent or intent
+        handler = _HANDLERS.get(intent)
+        try:
+            if handler is None:
+                raise _Ask("not_understood" if intent == "unknown" else "not_supported", intent=intent)
+            await handler(self, o, entities, weak, chosen)
+            if o.code != "not_understood":
+                self.state.failed_understanding = 0
+        except _Ask as ask:
+            if ask.code == "not_understood":
+                self.state.failed_understanding += 1
+            o.result = o.result or {"asked": ask.code}
+            self._reply(o, ask.code, **ask.params)
+        except AmbiguousCustomer as exc:
+            self.state.choice = PendingChoice(intent, entities, [c.customer for c in exc.candidates[:3]],
+                                              None if not weak else 0.0)
+            names = [_describe(c.customer) for c in exc.candidates[:3]]
+            o.result = {"error": exc.code, "candidates": [c.customer.id for c in exc.candidates[:3]]}
+            self._reply(o, "which_customer", name=exc.query, options=" ya ".join(names), candidates=names)
+        except ExecoraError as exc:
+            o.result = {"error": exc.code, **_jsonable(exc.details())}
+            self._reply(o, exc.code, **{**exc.details(), **_error_params(exc)})
+        if "action_done" not in o.timings and o.action:
+            o.timings["action_done"] = self._clock.now_ms()
+        return o
+
+    async def _customer(self, entities: dict[str, Any], chosen: Customer | None) -> tuple[Customer, bool]:
+        """The customer a command is about and whether the match is strong."""
+        if chosen is not None:
+            return chosen, True
+        name = entities.get("customer")
+        if entities.get("customer_ref") == "active" or not name:
+            if self.state.active_customer is not None:
+                return self.state.active_customer, True
+            raise _Ask("ask_customer")
+        name = str(name)
+        hint = entities.get("customer_hint")
+        try:
+            customer = await self._books.resolve_customer(self.state.shop_id, name, hint)
+        except CustomerNotFound as exc:
+            if exc.candidates:
+                # Something only resembles the name: use it, but only after a read-back.
+                return exc.candidates[0].customer, False
+            raise
+        return customer, is_strong_match(name, customer)
+
+    async def _product(self, name: str) -> tuple[Product, bool]:
+        try:
+            product = await self._books.resolve_product(self.state.shop_id, name)
+        except ProductNotFound as exc:
+            if exc.candidates:
+                return exc.candidates[0].product, False
+            raise
+        return product, is_strong_match(name, product)
+
+    async def _book(
+        self,
+        o: Outcome,
+        *,
+        action: str,
+        intent: str,
+        entities: dict[str, Any],
+        confirm: bool,
+        question_code: str,
+        question_params: dict[str, Any],
+        execute: Callable[[str], Awaitable[Executed]],
+    ) -> None:
+        """Run `execute` now, or read it back and wait for a yes when `confirm`."""
+        o.action = action
+        key = self._key(o.turn_no)
+
+        async def run() -> Executed:
+            try:
+                return await execute(key)
+            except ExecoraError as exc:
+                return exc.code, {**exc.details(), **_error_params(exc)}, {"error": exc.code}
+
+        if confirm:
+            question = self._speaker.say(question_code, **question_params)
+            self.state.pending = PendingAction(action, intent, entities, question, run, o.turn_no)
+            o.result = {"awaiting_confirmation": True}
+            o.code, o.reply = question_code, question
+            return
+        code, params, result = await run()
+        o.timings["action_done"] = self._clock.now_ms()
+        o.result = result
+        self._reply(o, code, **params)
+
+    # --- intents -------------------------------------------------------------------
+
+    async def _h_create_invoice(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        items = items_of(e)
+        if items is None:
+            raise _Ask("ask_items")
+        walk_in = bool(e.get("walk_in"))
+        customer: Customer | None = None
+        strong = True
+        if not walk_in:
+            customer, strong = await self._customer(e, chosen)
+            self.state.active_customer = customer if strong else self.state.active_customer
+        resolved: list[ItemRequest] = []
+        for item in items:
+            product, product_strong = await self._product(str(item.product))
+            strong = strong and product_strong
+            resolved.append(ItemRequest(product=product.id, quantity=item.quantity, unit=item.unit))
+        mode = payment_mode(e, default="cash" if customer is None else "credit")
+        with_gst = bool(e.get("with_gst", False))
+        quote = await self._books.quote_invoice(
+            self.state.shop_id, customer.id if customer else None, resolved, payment_mode=mode, with_gst=with_gst
+        )
+        confirm = weak or not strong or quote.total_paise > self.state.confirm_limit_paise
+        items_text = ", ".join(f"{_qty(line.quantity)} {line.unit} {line.description}" for line in quote.lines)
+        who = customer.name if customer else "walk-in"
+        params = {"customer": who, "items": items_text, "total": rupees(quote.total_paise),
+                  "total_paise": quote.total_paise, "amount": rupees(quote.total_paise)}
+
+        async def execute(key: str) -> Executed:
+            invoice = await self._books.create_invoice(
+                self.state.shop_id, customer.id if customer else None, resolved, payment_mode=mode,
+                with_gst=with_gst, idempotency_key=key,
+            )
+            if customer is not None:
+                self.state.active_customer = customer
+            balance = await self._balance_of(customer)
+            return "invoice_created", {**params, **_invoice_params(invoice), "balance": rupees(balance),
+                                       "balance_paise": balance}, {
+                "invoice_id": invoice.id, "invoice_no": invoice.invoice_no, "total_paise": invoice.total_paise,
+                "customer_id": invoice.customer_id}
+
+        await self._book(o, action="create_invoice", intent="create_invoice", entities=e, confirm=confirm,
+                         question_code="confirm_invoice", question_params={**params, "summary": _summary(
+                             f"{who} ke liye {items_text}, kul {rupees(quote.total_paise)} rupaye")},
+                         execute=execute)
+
+    async def _h_record_payment(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        customer, strong = await self._customer(e, chosen)
+        if strong:
+            self.state.active_customer = customer
+        mode = payment_mode(e, default="cash")
+        settle = bool(e.get("settle_full"))
+        amount = rupees_to_paise(e.get("amount"))
+        splits_raw = e.get("splits") if isinstance(e.get("splits"), list) else None
+        splits = None
+        if splits_raw:
+            from business.models import PaymentSplit
+
+            splits = []
+            for s in splits_raw:
+                paise = rupees_to_paise(s.get("amount")) if isinstance(s, dict) else None
+                if paise is None:
+                    raise _Ask("ask_amount", customer=customer.name)
+                splits.append(PaymentSplit(amount_paise=paise, mode=payment_mode(s)))
+            amount = sum(s.amount_paise for s in splits)
+        if amount is None and not settle:
+            raise _Ask("ask_amount", customer=customer.name)
+        if settle:
+            amount = (await self._books.balance(self.state.shop_id, customer.id)).balance_paise
+        assert amount is not None
+        confirm = weak or not strong or settle or amount > self.state.confirm_limit_paise
+        params = {"customer": customer.name, "amount": rupees(amount), "amount_paise": amount, "mode": mode,
+                  "payment_mode": mode}
+
+        async def execute(key: str) -> Executed:
+            result = await self._books.record_payment(
+                self.state.shop_id, customer.id, None if settle else (None if splits else amount), mode,
+                splits=splits, settle_full=settle, idempotency_key=key,
+            )
+            self.state.active_customer = customer
+            return "payment_recorded", {**params, "amount": rupees(result.total_paise),
+                                        "amount_paise": result.total_paise, "balance": rupees(result.balance_paise),
+                                        "balance_paise": result.balance_paise}, {
+                "customer_id": customer.id, "amount_paise": result.total_paise,
+                "payment_ids": [p.id for p in result.payments], "balance_paise": result.balance_paise}
+
+        await self._book(o, action="record_payment", intent="record_payment", entities=e, confirm=confirm,
+                         question_code="confirm_payment", question_params={**params, "summary": _summary(
+                             f"{customer.name} se {rupees(amount)} rupaye {mode} mein mile")}, execute=execute)
+
+    async def _h_add_udhaar(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        customer, strong = await self._customer(e, chosen)
+        if strong:
+            self.state.active_customer = customer
+        amount = rupees_to_paise(e.get("amount"))
+        if amount is None:
+            raise _Ask("ask_amount", customer=customer.name)
+        confirm = weak or not strong or amount > self.state.confirm_limit_paise
+        params = {"customer": customer.name, "amount": rupees(amount), "amount_paise": amount}
+
+        async def execute(key: str) -> Executed:
+            posting = await self._books.add_udhaar(
+                self.state.shop_id, customer.id, amount, note=str(e.get("note") or ""), idempotency_key=key
+            )
+            self.state.active_customer = customer
+            return "udhaar_added", {**params, "balance": rupees(posting.balance_paise),
+                                    "balance_paise": posting.balance_paise}, {
+                "customer_id": customer.id, "amount_paise": amount, "entry_id": posting.entry.id,
+                "balance_paise": posting.balance_paise}
+
+        await self._book(o, action="add_udhaar", intent="add_udhaar", entities=e, confirm=confirm,
+                         question_code="confirm_udhaar", question_params={**params, "summary": _summary(
+                             f"{customer.name} ke khate mein {rupees(amount)} rupaye udhaar")}, execute=execute)
+
+    async def _h_cancel_invoice(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        shop = self.state.shop_id
+        invoice: Invoice
+        if e.get("invoice_no"):
+            invoice = await self._books.get_invoice_by_no(shop, str(e["invoice_no"]))
+        else:
+            customer: Customer | None = None
+            if e.get("customer") or e.get("customer_ref") or chosen or self.state.active_customer:
+                customer, _ = await self._customer(e, chosen)
+            invoice = await self._books.last_invoice(shop, customer.id if customer else None)
+        params = {"invoice_no": invoice.invoice_no, "customer": invoice.customer_name,
+                  "total": rupees(invoice.total_paise), "total_paise": invoice.total_paise,
+                  "amount": rupees(invoice.total_paise)}
+
+        async def execute(key: str) -> Executed:
+            cancelled = await self._books.cancel_invoice(shop, invoice.id, idempotency_key=key)
+            return "invoice_cancelled", params, {"invoice_id": cancelled.id, "status": cancelled.status}
+
+        # Cancelling is always read back and confirmed.
+        await self._book(o, action="cancel_invoice", intent="cancel_invoice", entities=e, confirm=True,
+                         question_code="confirm_cancel_invoice", question_params={**params, "summary": _summary(
+                             f"{invoice.customer_name} ka bill {invoice.invoice_no}, {rupees(invoice.total_paise)}"
+                             " rupaye, cancel karna hai")}, execute=execute)
+
+    async def _h_check_balance(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        customer, _ = await self._customer(e, chosen)
+        self.state.active_customer = customer
+        o.action = "balance"
+        bal = await self._books.balance(self.state.shop_id, customer.id)
+        o.timings["action_done"] = self._clock.now_ms()
+        o.result = {"customer_id": customer.id, "balance_paise": bal.balance_paise}
+        # The resolved name is spoken, so a misheard name corrects itself.
+        self._reply(o, "balance", customer=customer.name, balance=rupees(bal.balance_paise),
+                    balance_paise=bal.balance_paise, amount=rupees(bal.balance_paise))
+
+    async def _h_total_outstanding(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        o.action = "total_outstanding"
+        total = await self._books.total_outstanding(self.state.shop_id)
+        o.result = {"total_paise": total}
+        self._reply(o, "total_outstanding", total=rupees(total), total_paise=total, amount=rupees(total))
+
+    async def _h_list_outstanding(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        o.action = "list_outstanding"
+        rows = (await self._books.list_outstanding(self.state.shop_id))[:5]
+        o.result = {"customers": [{"id": r.customer.id, "balance_paise": r.balance_paise} for r in rows]}
+        listing = ", ".join(f"{r.customer.name} {rupees(r.balance_paise)}" for r in rows)
+        self._reply(o, "list_outstanding", customers=listing, count=len(rows),
+                    items=[{"name": r.customer.name, "balance": rupees(r.balance_paise)} for r in rows])
+
+    async def _h_daily_summary(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        o.action = "daily_summary"
+        day = None
+        period = e.get("period")
+        if isinstance(period, dict) and isinstance(period.get("day_offset"), int):
+            from datetime import datetime
+
+            day = (datetime.now(IST).date() + timedelta(days=int(period["day_offset"])))
+        s = await self._books.daily_summary(self.state.shop_id, day)
+        o.result = {"date": s.date.isoformat(), "sales_paise": s.sales_paise,
+                    "collections_paise": s.collections_paise, "invoice_count": s.invoice_count}
+        self._reply(o, "daily_summary", sales=rupees(s.sales_paise), collections=rupees(s.collections_paise),
+                    invoices=s.invoice_count, invoice_count=s.invoice_count, date=_day(s.date),
+                    sales_paise=s.sales_paise, collections_paise=s.collections_paise)
+
+    async def _h_check_stock(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        o.action = "check_stock"
+        if e.get("low_stock") or not e.get("product"):
+            low = await self._books.low_stock(self.state.shop_id)
+            o.result = {"low_stock": [p.id for p in low]}
+            names = ", ".join(p.name for p in low[:5])
+            self._reply(o, "low_stock", products=names, count=len(low))
+            return
+        product, _ = await self._product(str(e["product"]))
+        o.result = {"product_id": product.id, "stock_milli": product.stock_milli}
+        self._reply(o, "stock_level", product=product.name, quantity=_qty(product.stock), unit=product.unit)
+
+    async def _h_schedule_reminder(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        customer, strong = await self._customer(e, chosen)
+        if strong:
+            self.state.active_customer = customer
+        at = due_at(e.get("when"))
+        if at is None:
+            raise _Ask("ask_when", customer=customer.name)
+        amount = rupees_to_paise(e.get("amount"))
+        when_text = at.strftime("%d %b %H:%M")
+        params = {"customer": customer.name, "when": (e.get("when") or {}).get("phrase") or when_text,
+                  "due_at": at.isoformat()}
+
+        async def execute(key: str) -> Executed:
+            reminder = await self._books.schedule_reminder(self.state.shop_id, customer.id, at, amount,
+                                                           idempotency_key=key)
+            return "reminder_scheduled", params, {"reminder_id": reminder.id, "due_at": at.isoformat()}
+
+        await self._book(o, action="schedule_reminder", intent="schedule_reminder", entities=e,
+                         confirm=weak or not strong, question_code="confirm_reminder",
+                         question_params={**params, "summary": _summary(
+                             f"{customer.name} ko {params['when']} yaad dilana")}, execute=execute)
+
+    async def _h_show_draft(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        raise _Ask("not_understood")
+
+    async def _h_greeting(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        self._reply(o, "greeting", name=self._greeting_name)
+
+    async def _h_help(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        self._reply(o, "help")
+
+    async def _h_goodbye(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        self._goodbye(o)
+
+    async def _h_switch_language(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        lang = str(e.get("language") or "")
+        new = {"en": "en", "hi": "hi", "hinglish": "hinglish"}.get(lang)
+        if new is None:
+            raise _Ask("not_supported", language=lang)
+        self.state.language = self._speaker.language = new
+        self._reply(o, "language_switched", language=new)
+
+    async def _h_delete_customer(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
+        # The books keep customers (their ledger must stay); deleting is not offered by phone.
+        raise _Ask("not_supported", intent="delete_customer")
+
+    async def _balance_of(self, customer: Customer | None) -> int:
+        if customer is None:
+            return 0
+        return (await self._books.balance(self.state.shop_id, customer.id)).balance_paise
+
+
+Handler = Callable[[Conversation, Outcome, dict[str, Any], bool, Customer | None], Awaitable[None]]
+_HANDLERS: dict[str, Handler] = {
+    "create_invoice": Conversation._h_create_invoice,
+    "record_payment": Conversation._h_record_payment,
+    "add_udhaar": Conversation._h_add_udhaar,
+    "cancel_invoice": Conversation._h_cancel_invoice,
+    "check_balance": Conversation._h_check_balance,
+    "total_outstanding": Conversation._h_total_outstanding,
+    "list_outstanding": Conversation._h_list_outstanding,
+    "daily_summary": Conversation._h_daily_summary,
+    "check_stock": Conversation._h_check_stock,
+    "schedule_reminder": Conversation._h_schedule_reminder,
+    "show_draft": Conversation._h_show_draft,
+    "greeting": Conversation._h_greeting,
+    "help": Conversation._h_help,
+    "goodbye": Conversation._h_goodbye,
+    "switch_language": Conversation._h_switch_language,
+    "delete_customer": Conversation._h_delete_customer,
+}
+
+
+def _describe(customer: Customer) -> str:
+    """How to tell this customer apart when asking "Kaunse ...?"."""
+    if customer.landmark:
+        return f"{customer.landmark} wale"
+    if customer.nicknames:
+        return customer.nicknames[0]
+    return customer.name
+
+
+def _summary(text: str) -> str:
+    return text
+
+
+def _qty(value: Any) -> str:
+    text = format(value, "f") if hasattr(value, "as_tuple") else str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _day(d: date) -> str:
+    return d.isoformat()
+
+
+def _invoice_params(invoice: Invoice) -> dict[str, Any]:
+    return {"invoice_no": invoice.invoice_no, "total": rupees(invoice.total_paise), "total_paise": invoice.total_paise}
+
+
+def _error_params(exc: ExecoraError) -> dict[str, Any]:
+    """Flat, speakable fields for an error's reply (names, not ids)."""
+    params: dict[str, Any] = {}
+    query = getattr(exc, "query", None)
+    if query is not None:
+        params["name"] = str(query)
+        params["customer"] = str(query)
+        params["product"] = str(query)
+    shortfalls = getattr(exc, "shortfalls", None)
+    if shortfalls:
+        params["product"] = shortfalls[0].product_name
+        params["available"] = _qty(shortfalls[0].available)
+        params["unit"] = shortfalls[0].unit
+    return params
+
+
+def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in details.items():
+        out[k] = v if isinstance(v, str | int | float | bool | list | dict) or v is None else str(v)
+    return out

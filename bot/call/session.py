@@ -1,0 +1,207 @@
+"""Run one call: build the pipecat pipeline around a transport and drive it to the end.
+
+    transport.input() -> VADProcessor(Silero, 8 kHz) -> STT -> UserTurnProcessor
+      -> SilenceWatchdog -> IntentRouter -> TTS -> TurnRecorder
+      -> transport.output() -> AudioBufferProcessor(2 channels)
+
+The transport (carrier-specific: Twilio's serializer, hang-up through REST) is
+built by `telephony`; everything here is carrier-agnostic. Turn detection sits
+after the recogniser (so turns close on VAD and transcripts, and the caller
+speaking over a reply interrupts it: the serializer turns that into `clear`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipecat.audio.vad.silero import SileroVADAnalyzer
+from pipecat.audio.vad.vad_analyzer import VADParams
+from pipecat.pipeline.pipeline import Pipeline
+from pipecat.pipeline.worker import PipelineParams, PipelineWorker
+from pipecat.processors.audio.audio_buffer_processor import AudioBufferProcessor
+from pipecat.processors.audio.vad_processor import VADProcessor
+from pipecat.processors.frame_processor import FrameProcessor
+from pipecat.turns.user_start import VADUserTurnStartStrategy
+from pipecat.turns.user_stop.speech_timeout_user_turn_stop_strategy import SpeechTimeoutUserTurnStopStrategy
+from pipecat.turns.user_turn_processor import UserTurnProcessor
+from pipecat.turns.user_turn_strategies import UserTurnStrategies
+from pipecat.workers.runner import WorkerRunner
+
+from bot.call.clock import CallClock
+from bot.call.conversation import Conversation, ParseFn
+from bot.call.intent_router import IntentRouter
+from bot.call.ports import CallStore, TurnRecord
+from bot.call.recording import SavedRecording, save_recording
+from bot.call.silence_watchdog import SilenceWatchdog
+from bot.call.speech import RenderFn, Speaker
+from bot.call.state import CallState
+from bot.call.turn_recorder import TurnRecorder
+from business.books import Books
+from business.models import CallerShop
+from business.ports import JobQueue
+
+log = logging.getLogger(__name__)
+SAMPLE_RATE = 8000
+
+
+@dataclass(frozen=True)
+class CallTuning:
+    """Timings of the conversation (seconds)."""
+
+    vad_stop_secs: float = 0.3
+    vad_start_secs: float = 0.2
+    silence_prompt_s: float = 8.0
+    silence_hangup_s: float = 20.0
+    min_confidence: float = 0.35  # the embedded recogniser's calibrated "weak" line (VoiceConfig)
+    idle_timeout_s: float = 120.0
+
+
+@dataclass
+class CallSetup:
+    """Everything one call needs; built by the telephony layer per stream."""
+
+    call_sid: str
+    caller: CallerShop
+    books: Books
+    store: CallStore
+    parse: ParseFn
+    render: RenderFn
+    stt: FrameProcessor
+    tts: FrameProcessor
+    recordings_dir: Path
+    jobs: JobQueue | None = None
+    language: str = "hinglish"
+    first_turn_no: int = 0
+    require_pin: bool = False
+    tuning: CallTuning = field(default_factory=CallTuning)
+
+
+@dataclass
+class CallSummary:
+    """How the call went, for the caller of `run_call` (and tests/benchmarks)."""
+
+    call_sid: str
+    ended_by: str  # "bot", "caller", "error"
+    end_code: str | None
+    turns: list[TurnRecord]
+    recording: SavedRecording | None
+
+
+def greeting_name(caller: CallerShop) -> str:
+    """"Sharma ji" for "Sharma Kirana Store": the shop's first word, respectfully."""
+    first = (caller.shop.name.split() or ["ji"])[0]
+    return f"{first} ji"
+
+
+def build_conversation(setup: CallSetup, clock: CallClock) -> Conversation:
+    shop = setup.caller.shop
+    state = CallState(
+        shop_id=shop.id,
+        caller_phone=setup.caller.phone,
+        language=setup.language,
+        confirm_limit_paise=shop.settings.confirm_limit_paise,
+        needs_pin=setup.require_pin,
+        turn_no=setup.first_turn_no,
+    )
+    return Conversation(
+        books=setup.books,
+        parse=setup.parse,
+        speaker=Speaker(setup.render, setup.language),
+        state=state,
+        call_sid=setup.call_sid,
+        clock=clock,
+        greeting_name=greeting_name(setup.caller),
+        min_confidence=setup.tuning.min_confidence,
+    )
+
+
+async def run_call(
+    transport: Any,
+    setup: CallSetup,
+    *,
+    on_worker: Callable[[PipelineWorker], None] | None = None,
+) -> CallSummary:
+    """Drive one call to its end: the bot's goodbye, the caller hanging up, or silence."""
+    tuning = setup.tuning
+    clock = CallClock()
+    conversation = build_conversation(setup, clock)
+    router = IntentRouter(conversation=conversation, clock=clock, call_sid=setup.call_sid)
+    recorder = TurnRecorder(store=setup.store, call_sid=setup.call_sid, clock=clock)
+    audio = AudioBufferProcessor(num_channels=2, auto_start_recording=True)
+    vad = VADProcessor(
+        vad_analyzer=SileroVADAnalyzer(
+            sample_rate=SAMPLE_RATE,
+            params=VADParams(stop_secs=tuning.vad_stop_secs, start_secs=tuning.vad_start_secs),
+        )
+    )
+    turns = UserTurnProcessor(
+        user_turn_strategies=UserTurnStrategies(
+            start=[VADUserTurnStartStrategy(enable_interruptions=True)],
+            stop=[SpeechTimeoutUserTurnStopStrategy(user_speech_timeout=tuning.vad_stop_secs)],
+        )
+    )
+    watchdog = SilenceWatchdog(prompt_after_s=tuning.silence_prompt_s, hangup_after_s=tuning.silence_hangup_s)
+    pipeline = Pipeline(
+        [transport.input(), vad, setup.stt, turns, watchdog, router, setup.tts, recorder, transport.output(), audio]
+    )
+    worker = PipelineWorker(
+        pipeline,
+        params=PipelineParams(audio_in_sample_rate=SAMPLE_RATE, audio_out_sample_rate=SAMPLE_RATE),
+        idle_timeout_secs=tuning.idle_timeout_s,
+        enable_rtvi=False,
+    )
+    if on_worker is not None:
+        on_worker(worker)
+
+    captured: dict[str, Any] = {}
+    captured_event = asyncio.Event()
+    disconnected = {"value": False}
+
+    @audio.event_handler("on_audio_data")
+    async def _on_audio(_proc: Any, pcm: bytes, sample_rate: int, num_channels: int) -> None:
+        captured.update(audio=pcm, sample_rate=sample_rate, num_channels=num_channels)
+        captured_event.set()
+
+    @transport.event_handler("on_client_disconnected")
+    async def _on_disconnected(_transport: Any, _ws: Any) -> None:
+        disconnected["value"] = True
+        await worker.cancel(reason="client disconnected")
+
+    runner = WorkerRunner(handle_sigint=False)
+    await runner.add_workers(worker)
+    ended_by = "error"
+    try:
+        await runner.run()
+        ended_by = "bot" if router.ending else ("caller" if disconnected["value"] else "bot")
+    finally:
+        await recorder.drain()
+        try:
+            await asyncio.wait_for(captured_event.wait(), timeout=2.0)
+        except TimeoutError:
+            pass
+        recording = None
+        try:
+            recording = await save_recording(
+                audio=captured.get("audio", b""),
+                sample_rate=int(captured.get("sample_rate", SAMPLE_RATE)),
+                num_channels=int(captured.get("num_channels", 2)),
+                recordings_dir=setup.recordings_dir,
+                shop_id=setup.caller.shop.id,
+                call_sid=setup.call_sid,
+                store=setup.store,
+                jobs=setup.jobs,
+            )
+        except Exception:  # the call is over either way; the row says the recording is missing
+            log.exception("recording not saved", extra={"call_sid": setup.call_sid})
+    end_code = None
+    if recorder.recorded:
+        end_code = recorder.recorded[-1].intent
+    return CallSummary(
+        call_sid=setup.call_sid, ended_by=ended_by, end_code=end_code, turns=list(recorder.recorded),
+        recording=recording,
+    )

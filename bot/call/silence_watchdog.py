@@ -1,0 +1,91 @@
+"""SilenceWatchdog: notices a caller who has gone quiet.
+
+After `prompt_after_s` without the caller speaking (and the bot not talking) it
+pushes a `CallIdleFrame("prompt")`; after `hangup_after_s` a
+`CallIdleFrame("hangup")`. The IntentRouter decides what to say and ends the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from pipecat.frames.frames import (
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    CancelFrame,
+    EndFrame,
+    Frame,
+    InputDTMFFrame,
+    StartFrame,
+    TranscriptionFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+
+from bot.call.frames import CallIdleFrame
+
+
+class SilenceWatchdog(FrameProcessor):
+    """Times the caller's silence; place it before the IntentRouter."""
+
+    def __init__(self, *, prompt_after_s: float = 8.0, hangup_after_s: float = 20.0, tick_s: float = 0.25):
+        super().__init__()
+        self._prompt_after = prompt_after_s
+        self._hangup_after = hangup_after_s
+        self._tick = tick_s
+        self._last_activity = time.monotonic()
+        self._user_speaking = False
+        self._bot_speaking = False
+        self._prompted = False
+        self._hung_up = False
+        self._task: asyncio.Task[None] | None = None
+
+    def _touch(self) -> None:
+        self._last_activity = time.monotonic()
+        self._prompted = False
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if isinstance(frame, StartFrame):
+            self._touch()
+            self._task = self.create_task(self._watch(), name="silence-watchdog")
+        elif isinstance(frame, (EndFrame, CancelFrame)):
+            await self._stop()
+        elif isinstance(frame, VADUserStartedSpeakingFrame):
+            self._user_speaking = True
+            self._touch()
+        elif isinstance(frame, VADUserStoppedSpeakingFrame):
+            self._user_speaking = False
+            self._touch()
+        elif isinstance(frame, (TranscriptionFrame, InputDTMFFrame)):
+            self._touch()
+        elif isinstance(frame, BotStartedSpeakingFrame):
+            self._bot_speaking = True
+        elif isinstance(frame, BotStoppedSpeakingFrame):
+            self._bot_speaking = False
+            # The silence clock restarts when the bot has finished a reply; the
+            # silence prompt itself does not restart it, so the hang-up comes
+            # `hangup_after_s` after the caller went quiet.
+            if not self._prompted:
+                self._last_activity = time.monotonic()
+        await self.push_frame(frame, direction)
+
+    async def _stop(self) -> None:
+        if self._task is not None:
+            await self.cancel_task(self._task)
+            self._task = None
+
+    async def _watch(self) -> None:
+        while not self._hung_up:
+            await asyncio.sleep(self._tick)
+            if self._user_speaking or self._bot_speaking:
+                continue
+            idle = time.monotonic() - self._last_activity
+            if idle >= self._hangup_after:
+                self._hung_up = True
+                await self.push_frame(CallIdleFrame(stage="hangup", idle_s=idle))
+            elif idle >= self._prompt_after and not self._prompted:
+                self._prompted = True
+                await self.push_frame(CallIdleFrame(stage="prompt", idle_s=idle))

@@ -1,0 +1,45 @@
+"""Per-call services: speech engines tuned to the shop, and the understanding/reply functions."""
+
+from __future__ import annotations
+
+import asyncio
+
+from pipecat.processors.frame_processor import FrameProcessor
+
+from bot.call.conversation import ParseFn
+from bot.call.speech import RenderFn
+from bot.voice.config import ShopVocabulary, VoiceConfig
+from bot.voice.factory import make_stt, make_tts
+from business.books import Books
+from telephony.twilio.config import TwilioConfig
+
+
+async def shop_vocabulary(books: Books, shop_id: int) -> ShopVocabulary:
+    """The names this shop's callers will say: customers (with nicknames, landmarks) and products."""
+    customers, products = await asyncio.gather(books.list_customers(shop_id), books.list_products(shop_id))
+    return ShopVocabulary.of(
+        customers=[c.name for c in customers],
+        products=[p.name for p in products],
+        nicknames=[n for c in customers for n in c.nicknames],
+        landmarks=[c.landmark for c in customers if c.landmark],
+        product_aliases=[a for p in products for a in p.aliases],
+    )
+
+
+async def speech_services(
+    cfg: TwilioConfig, books: Books, shop_id: int, language: str
+) -> tuple[FrameProcessor, FrameProcessor]:
+    """STT and TTS for one call (the recogniser builds the shop's language model in its own executor)."""
+    voice: VoiceConfig = cfg.voice or VoiceConfig()
+    vocabulary = await shop_vocabulary(books, shop_id)
+    stt = make_stt(voice, vocabulary)
+    tts = make_tts(voice, language)
+    return stt, tts
+
+
+def conversation_functions() -> tuple[ParseFn, RenderFn]:
+    """The understanding and reply functions (imported here so tests can see what a call uses)."""
+    from bot.replies import render
+    from bot.understanding import parse
+
+    return parse, render

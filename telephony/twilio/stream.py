@@ -1,0 +1,132 @@
+"""WS /twilio/stream/{token}: the Media Streams socket of one answered call.
+
+Accepted only when the token was minted for the CallSid in Twilio's `start`
+message, is unused and unexpired (checked in Postgres, consumed atomically), and
+the call is one we answered through the signed webhook. Anything else is closed
+with 1008 before a recogniser, synthesiser or pipeline exists. Then the call
+runs through `bot.call.session.run_call` and its row is closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket
+from pipecat.serializers.twilio import TwilioFrameSerializer
+from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from bot.call.session import CallSetup, run_call
+from db import calls as call_rows
+from telephony.twilio import tokens
+from telephony.twilio.call_store import PostgresCallStore
+from telephony.twilio.config import TwilioConfig
+from telephony.twilio.handshake import HandshakeError, StreamStart, read_start
+from telephony.twilio.serializer import GuardedTwilioFrameSerializer
+from telephony.twilio.services import conversation_functions, speech_services
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+POLICY_VIOLATION = 1008
+
+
+async def _refuse(ws: WebSocket, why: str, call_sid: str = "") -> None:
+    log.warning("media stream refused: %s", why, extra={"call_sid": call_sid})
+    if ws.client_state != WebSocketState.DISCONNECTED:
+        try:
+            await ws.close(code=POLICY_VIOLATION)
+        except RuntimeError:
+            pass
+
+
+async def authorise(ws: WebSocket, cfg: TwilioConfig, token: str) -> StreamStart | None:
+    """Read the handshake and check the token; None (socket closed with 1008) when refused."""
+    if not tokens.looks_valid(token):
+        await _refuse(ws, "malformed token")
+        return None
+    try:
+        start = await read_start(ws)
+    except (HandshakeError, WebSocketDisconnect, RuntimeError, KeyError) as exc:
+        await _refuse(ws, f"bad handshake ({type(exc).__name__})")
+        return None
+    if not tokens.matches(cfg.app_secret, token, start.call_sid):
+        await _refuse(ws, "token not minted for this call", start.call_sid)
+        return None
+    pool = ws.app.state.pool
+    if not await call_rows.consume_stream_token(pool, token_hash=tokens.token_hash(token), call_sid=start.call_sid):
+        await _refuse(ws, "token used or expired", start.call_sid)
+        return None
+    return start
+
+
+def make_transport(ws: WebSocket, cfg: TwilioConfig, start: StreamStart) -> FastAPIWebsocketTransport:
+    """pipecat's WebSocket transport with Twilio's serializer at 8 kHz both ways."""
+    serializer = GuardedTwilioFrameSerializer(
+        stream_sid=start.stream_sid,
+        call_sid=start.call_sid,
+        account_sid=cfg.account_sid or start.account_sid,
+        auth_token=cfg.auth_token,
+        base_url=cfg.api_base_url,
+        params=TwilioFrameSerializer.InputParams(twilio_sample_rate=8000, sample_rate=8000, auto_hang_up=True),
+    )
+    return FastAPIWebsocketTransport(
+        websocket=ws,
+        params=FastAPIWebsocketParams(
+            audio_in_enabled=True,
+            audio_out_enabled=True,
+            add_wav_header=False,
+            serializer=serializer,
+            audio_in_sample_rate=8000,
+            audio_out_sample_rate=8000,
+        ),
+    )
+
+
+@router.websocket("/twilio/stream/{token}")
+async def media_stream(ws: WebSocket, token: str) -> None:
+    cfg: TwilioConfig = ws.app.state.twilio
+    await ws.accept()
+    start = await authorise(ws, cfg, token)
+    if start is None:
+        return
+    pool = ws.app.state.pool
+    books = ws.app.state.books
+    call = await call_rows.get_call(pool, start.call_sid)
+    caller = await books.shop_by_phone(call.from_phone) if call is not None and call.shop_id else None
+    if call is None or caller is None or caller.shop.id != call.shop_id:
+        await _refuse(ws, "no answered call for this stream", start.call_sid)
+        return
+    ctx: dict[str, Any] = {"call_sid": start.call_sid, "shop_id": call.shop_id}
+    await call_rows.mark_streaming(pool, call_sid=start.call_sid, stream_sid=start.stream_sid)
+    store = PostgresCallStore(pool)
+    ended_by = "error"
+    try:
+        language = call.language or cfg.reply_language
+        stt, tts = await speech_services(cfg, books, caller.shop.id, language)
+        parse, render = conversation_functions()
+        setup = CallSetup(
+            call_sid=start.call_sid,
+            caller=caller,
+            books=books,
+            store=store,
+            parse=parse,
+            render=render,
+            stt=stt,
+            tts=tts,
+            recordings_dir=cfg.recordings_dir,
+            jobs=getattr(ws.app.state, "jobs", None),
+            language=language,
+            first_turn_no=await call_rows.next_turn_no(pool, start.call_sid),
+            require_pin=caller.has_pin and cfg.require_pin,
+            tuning=cfg.tuning,
+        )
+        log.info("call streaming", extra=ctx)
+        summary = await run_call(make_transport(ws, cfg, start), setup)
+        ended_by = summary.ended_by
+    except Exception:  # the outer edge of a call: log with context, close the row, never crash the server
+        log.exception("call failed", extra=ctx)
+        await _refuse(ws, "internal error", start.call_sid)
+    finally:
+        await store.finish_call(start.call_sid, "completed" if ended_by != "error" else "failed", ended_by)
+        log.info("call ended by %s", ended_by, extra=ctx)

@@ -1,0 +1,78 @@
+"""POST /twilio/voice: Twilio's signed voice webhook -> answer TwiML.
+
+Checks X-Twilio-Signature against PUBLIC_BASE_URL + path (403 otherwise),
+resolves the caller's number to a shop through its registered phones, records
+the call once per CallSid, and answers `<Connect><Stream>` with a short-lived,
+single-use token bound to the CallSid in the stream URL's path. A stranger hears
+a short sorry and the call ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from fastapi import APIRouter, Request, Response
+
+from db import calls as call_rows
+from telephony.twilio import tokens, twiml
+from telephony.twilio.config import TwilioConfig
+from telephony.twilio.signature import is_valid_signature, public_url
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+_SID_RE = re.compile(r"^[A-Za-z0-9]{10,64}$")
+_PHONE_RE = re.compile(r"^\+?[0-9]{6,16}$")
+ENDED = {"completed", "refused", "failed", "busy", "no-answer", "canceled"}
+SORRY = "Sorry, this number is not registered with any shop. Goodbye."
+TWIML = "application/xml"
+
+
+def mask_phone(phone: str) -> str:
+    """+9198XXXXXX01: enough to tell calls apart in a log, not enough to dial."""
+    return phone[:5] + "X" * max(len(phone) - 7, 0) + phone[-2:] if len(phone) > 7 else "X" * len(phone)
+
+
+@router.post("/twilio/voice", include_in_schema=False)
+async def voice_webhook(request: Request) -> Response:
+    cfg: TwilioConfig = request.app.state.twilio
+    form = await request.form()
+    params = {k: str(v) for k, v in form.multi_items()}
+    url = public_url(cfg.public_base_url, request.url.path, request.url.query)
+    if not is_valid_signature(cfg.auth_token, url, params, request.headers.get("X-Twilio-Signature")):
+        log.warning("voice webhook with a bad or missing signature refused")
+        return Response(status_code=403)
+
+    call_sid = params.get("CallSid", "")
+    caller_phone = params.get("From", "").strip()
+    if not _SID_RE.match(call_sid):
+        return Response(status_code=400)
+    books = request.app.state.books
+    pool = request.app.state.pool
+    caller = await books.shop_by_phone(caller_phone) if _PHONE_RE.match(caller_phone) else None
+    if caller is None:
+        await call_rows.create_call(
+            pool, call_sid=call_sid, shop_id=None, from_phone=caller_phone[:32], to_phone=params.get("To", "")[:32],
+            caller_role=None, status="refused",
+        )
+        await call_rows.finish_call(pool, call_sid=call_sid, status="refused", ended_reason="unknown_caller")
+        log.info("unknown caller %s refused", mask_phone(caller_phone), extra={"call_sid": call_sid})
+        return Response(twiml.refuse(SORRY), media_type=TWIML)
+
+    row, created = await call_rows.create_call(
+        pool, call_sid=call_sid, shop_id=caller.shop.id, from_phone=caller.phone, to_phone=params.get("To", "")[:32],
+        caller_role=caller.role, status="ringing", language=caller.shop.settings.reply_language,
+    )
+    if row.status in ENDED or row.shop_id != caller.shop.id:
+        return Response(twiml.refuse(SORRY), media_type=TWIML)
+    token = tokens.mint(cfg.app_secret, call_sid)
+    await call_rows.store_stream_token(
+        pool, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
+    )
+    log.info(
+        "call answered for shop %s (%s)", caller.shop.id, "new" if created else "retry",
+        extra={"call_sid": call_sid, "shop_id": caller.shop.id},
+    )
+    stream_url = f"{cfg.stream_base_url}/twilio/stream/{token}"
+    return Response(twiml.connect_stream(stream_url, {"callSid": call_sid}), media_type=TWIML)
