@@ -8,18 +8,42 @@ Job-queue calls (reminder timers) happen only after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from business import credentials, gst, search, units
+from business.errors import (
+    CustomerNotFound,
+    IdempotencyKeyReused,
+    InsufficientStock,
+    InvalidAmount,
+    InvalidQuantity,
+    InvoiceAlreadyCancelled,
+    InvoiceNotFound,
+    ProductNotFound,
+    ReminderNotCancellable,
+    ReminderNotFound,
+    ShopNotFound,
+    StockShortfall,
+    ValidationError,
+)
 from business.models import (
+    INVOICE_PAYMENT_MODES,
+    PAYMENT_MODES,
+    REMINDER_STATUSES,
+    SUPPLY_TYPES,
     Balance,
     CallerShop,
     Customer,
     CustomerMatch,
     DailySummary,
     Invoice,
+    InvoiceLine,
     InvoiceQuote,
     ItemRequest,
     LedgerPosting,
@@ -31,14 +55,22 @@ from business.models import (
     Reminder,
     Shop,
     ShopPhone,
+    ShopSettings,
     Statement,
+    StatementLine,
     StockChange,
 )
-from business.ports import Clock, JobQueue, NullJobQueue, SystemClock, UnitOfWorkFactory
+from business.money import validate_amount
+from business.phones import mask_phone, normalize_phone
+from business.ports import Clock, JobQueue, NullJobQueue, SystemClock, UnitOfWork, UnitOfWorkFactory
+from business.shoptime import day_bounds, financial_year, invoice_number, shop_date
+
+log = logging.getLogger(__name__)
 
 ItemLike = ItemRequest | tuple[int | str, Decimal | int | str] | tuple[int | str, Decimal | int | str, str | None]
 QuantityLike = Decimal | int | str
-
+T = TypeVar("T")
+AfterCommit = list[Callable[[], None]]
 
 class Books:
     """The shop's books. Build once per process: `Books(PostgresUnitOfWorkFactory(pool), jobs=...)`."""
@@ -50,6 +82,76 @@ class Books:
         self._clock: Clock = clock or SystemClock()
         self._jobs: JobQueue = jobs or NullJobQueue()
 
+    # --- plumbing ---------------------------------------------------------------
+
+    async def _action(
+        self,
+        shop_id: int,
+        key: str | None,
+        action: str,
+        result_type: Any,
+        body: Callable[[UnitOfWork, AfterCommit], Awaitable[T]],
+    ) -> T:
+        """Run `body` in one transaction, honouring the idempotency key; then the after-commit hooks."""
+        if key is not None and not (1 <= len(key) <= 200):
+            raise ValidationError("idempotency key must be 1-200 characters", "idempotency_key")
+        after: AfterCommit = []
+        async with self._uow() as uow:
+            if key is not None:
+                prior = await uow.idempotency.claim(shop_id, key, action)
+                if prior is not None:
+                    first_action, stored = prior
+                    if first_action != action:
+                        raise IdempotencyKeyReused(key, first_action, action)
+                    log.info("replayed %s shop_id=%s", action, shop_id)
+                    from business.serde import from_jsonable
+
+                    result: T = from_jsonable(result_type, stored)
+                    return result
+            result = await body(uow, after)
+            if key is not None:
+                from business.serde import to_jsonable
+
+                await uow.idempotency.save_result(shop_id, key, to_jsonable(result))
+            await uow.commit()
+        for hook in after:
+            try:
+                hook()
+            except Exception:  # the row is the truth; a sweep re-creates lost timers
+                log.exception("after-commit hook failed in %s shop_id=%s", action, shop_id)
+        return result
+
+    async def _read(self, fn: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        async with self._uow() as uow:
+            return await fn(uow)
+
+    @staticmethod
+    async def _shop(uow: UnitOfWork, shop_id: int) -> Shop:
+        shop = await uow.shops.get(shop_id)
+        if shop is None:
+            raise ShopNotFound(f"no shop {shop_id}")
+        return shop
+
+    @staticmethod
+    async def _customer(uow: UnitOfWork, shop_id: int, customer_id: int, *, lock: bool = False) -> Customer:
+        c = await uow.customers.get(shop_id, customer_id, for_update=lock)
+        if c is None:
+            raise CustomerNotFound(customer_id)
+        return c
+
+    @staticmethod
+    async def _product(uow: UnitOfWork, shop_id: int, ref: int | str) -> Product:
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            p = await uow.products.get(shop_id, ref)
+            if p is None:
+                raise ProductNotFound(ref)
+            return p
+        if not isinstance(ref, str) or not ref.strip():
+            raise ValidationError("product must be an id or a name", "product")
+        if ref.strip().isdigit():
+            return await Books._product(uow, shop_id, int(ref.strip()))
+        return search.resolve_product(ref, await uow.products.list_all(shop_id))
+
     # --- shops ------------------------------------------------------------------
 
     async def create_shop(
@@ -57,29 +159,73 @@ class Books:
         gstin: str | None = None, settings: Mapping[str, Any] | None = None,
     ) -> tuple[Shop, str]:
         """Create a shop and its owner phone; returns the shop and its API key (shown once, only a hash is kept)."""
-        raise NotImplementedError
+        name = _text(name, "name", required=True)
+        phone = normalize_phone(owner_phone)
+        merged = _settings(settings)
+        gstin = (gstin or "").strip().upper() or None
+        pin_hash = await _pin_hash(pin)
+        api_key = credentials.new_api_key()
+        async with self._uow() as uow:
+            shop = await uow.shops.add(
+                name=name, address=address.strip(), state=state.strip(), gstin=gstin,
+                settings=asdict(merged), api_key_hash=credentials.hash_api_key(api_key),
+                created_at=self._clock.now(),
+            )
+            await uow.shops.add_phone(shop_id=shop.id, phone=phone, role="owner", pin_hash=pin_hash)
+            await uow.commit()
+        log.info("created shop shop_id=%s owner=%s", shop.id, mask_phone(phone))
+        return shop, api_key
 
     async def add_shop_phone(
         self, shop_id: int, phone: str, role: str = "staff", pin: str | None = None
     ) -> ShopPhone:
         """Allow another phone (owner/staff) to call for the shop."""
-        raise NotImplementedError
+        if role not in ("owner", "staff"):
+            raise ValidationError("role must be owner or staff", "role")
+        e164 = normalize_phone(phone)
+        pin_hash = await _pin_hash(pin)
+        async with self._uow() as uow:
+            await self._shop(uow, shop_id)
+            row = await uow.shops.add_phone(shop_id=shop_id, phone=e164, role=role, pin_hash=pin_hash)
+            await uow.commit()
+        return row
 
     async def get_shop(self, shop_id: int) -> Shop:
         """Raises ShopNotFound."""
-        raise NotImplementedError
+        return await self._read(lambda uow: self._shop(uow, shop_id))
 
     async def shop_by_api_key(self, api_key: str) -> Shop | None:
         """The shop an API key belongs to, or None."""
-        raise NotImplementedError
+        if not api_key or not api_key.startswith(credentials.API_KEY_PREFIX):
+            return None
+        digest = credentials.hash_api_key(api_key)
+        return await self._read(lambda uow: uow.shops.by_api_key_hash(digest))
 
     async def shop_by_phone(self, phone: str) -> CallerShop | None:
         """Which shop a caller belongs to (and their role), or None for a stranger."""
-        raise NotImplementedError
+        try:
+            e164 = normalize_phone(phone)
+        except ValidationError:
+            return None
+        found = await self._read(lambda uow: uow.shops.by_phone(e164))
+        if found is None:
+            return None
+        shop, row, _ = found
+        return CallerShop(shop=shop, phone=row.phone, role=row.role, has_pin=row.has_pin)
 
     async def verify_pin(self, phone: str, pin: str) -> bool:
-        """True when the phone has no PIN set or the PIN matches; False otherwise."""
-        raise NotImplementedError
+        """True when the phone has no PIN set or the PIN matches; False otherwise (or unknown phone)."""
+        try:
+            e164 = normalize_phone(phone)
+        except ValidationError:
+            return False
+        found = await self._read(lambda uow: uow.shops.by_phone(e164))
+        if found is None:
+            return False
+        stored = found[2]
+        if stored is None:
+            return True
+        return await asyncio.to_thread(credentials.check_pin, str(pin).strip(), stored)
 
     # --- customers --------------------------------------------------------------
 
@@ -93,17 +239,42 @@ class Books:
         A non-zero opening balance posts an `opening_balance` ledger entry.
         Raises ValidationError, DuplicateCustomer (same phone in this shop).
         """
-        raise NotImplementedError
+        fields = _customer_fields(name, phone, nicknames, landmark, name_devanagari)
+        if isinstance(opening_balance_paise, bool) or not isinstance(opening_balance_paise, int):
+            raise InvalidAmount(opening_balance_paise, field="opening_balance_paise")
+        if abs(opening_balance_paise) > 10**13:
+            raise InvalidAmount(opening_balance_paise, field="opening_balance_paise")
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Customer:
+            await self._shop(uow, shop_id)
+            now = self._clock.now()
+            c = await uow.customers.add(
+                shop_id=shop_id, whatsapp_opt_in=bool(whatsapp_opt_in), created_at=now, **fields
+            )
+            if opening_balance_paise:
+                await uow.ledger.add(
+                    shop_id=shop_id, customer_id=c.id, kind="opening_balance",
+                    amount_paise=opening_balance_paise, created_at=now, note="opening balance",
+                )
+                bal = await uow.customers.add_to_balance(shop_id, c.id, opening_balance_paise)
+                c = replace(c, balance_paise=bal)
+            return c
+
+        c = await self._action(shop_id, idempotency_key, "add_customer", Customer, body)
+        log.info("added customer shop_id=%s customer_id=%s", shop_id, c.id)
+        return c
 
     async def get_customer(self, shop_id: int, customer_id: int) -> Customer:
         """Raises CustomerNotFound (also for another shop's customer)."""
-        raise NotImplementedError
+        return await self._read(lambda uow: self._customer(uow, shop_id, customer_id))
 
     async def list_customers(self, shop_id: int) -> list[Customer]:
-        raise NotImplementedError
+        return await self._read(lambda uow: uow.customers.list_all(shop_id))
 
     async def find_customer_by_phone(self, shop_id: int, phone: str) -> Customer | None:
-        raise NotImplementedError
+        e164 = normalize_phone(phone)
+        customers = await self.list_customers(shop_id)
+        return next((c for c in customers if c.phone == e164), None)
 
     async def update_customer(
         self, shop_id: int, customer_id: int, *, name: str | None = None, phone: str | None = None,
@@ -111,12 +282,41 @@ class Books:
         name_devanagari: str | None = None, whatsapp_opt_in: bool | None = None,
     ) -> Customer:
         """Change the given fields (None = unchanged; phone "" clears it). Raises CustomerNotFound."""
-        raise NotImplementedError
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = _text(name, "name", required=True)
+            if name_devanagari is None:
+                from business.matching import devanagari_to_roman
+
+                changes["name_roman"] = devanagari_to_roman(changes["name"]) if _has_devanagari(name) else ""
+        if phone is not None:
+            changes["phone"] = normalize_phone(phone) if phone.strip() else None
+        if nicknames is not None:
+            changes["nicknames"] = _names(nicknames)
+        if landmark is not None:
+            changes["landmark"] = _text(landmark, "landmark")
+        if name_devanagari is not None:
+            changes["name_devanagari"] = _text(name_devanagari, "name_devanagari")
+        if whatsapp_opt_in is not None:
+            changes["whatsapp_opt_in"] = bool(whatsapp_opt_in)
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Customer:
+            if not changes:
+                return await self._customer(uow, shop_id, customer_id)
+            c = await uow.customers.update(shop_id, customer_id, changes)
+            if c is None:
+                raise CustomerNotFound(customer_id)
+            return c
+
+        return await self._action(shop_id, None, "update_customer", Customer, body)
 
     async def search_customers(self, shop_id: int, query: str, *, limit: int = 5) -> list[CustomerMatch]:
         """Ranked candidates (score 0..100) by name, nickname, landmark, phone digits,
         sound-alike spelling and Devanagari; "station road wale Gupta" uses the landmark."""
-        raise NotImplementedError
+        if not query or not query.strip():
+            return []
+        customers = await self.list_customers(shop_id)
+        return search.rank_customers(query, customers, limit=max(1, min(limit, 50)))
 
     async def resolve_customer(self, shop_id: int, name: str, hint: str | None = None) -> Customer:
         """The one customer `name` (plus an optional landmark/nickname `hint`) clearly means.
@@ -124,7 +324,10 @@ class Books:
         Raises CustomerNotFound (nothing strong) or AmbiguousCustomer(candidates);
         never guesses between close candidates.
         """
-        raise NotImplementedError
+        query = " ".join(x for x in (name, hint) if x and x.strip())
+        if not query:
+            raise CustomerNotFound(name)
+        return search.resolve_customer(query, await self.list_customers(shop_id))
 
     # --- products and stock -------------------------------------------------------
 
@@ -135,33 +338,89 @@ class Books:
     ) -> Product:
         """Add a product; `price_paise` is per `unit` and excludes GST; an opening `stock`
         (in `unit`) posts an `opening` stock move. Raises ValidationError, InvalidUnit, DuplicateProduct."""
-        raise NotImplementedError
+        name = _text(name, "name", required=True)
+        canon = units.product_unit(unit)
+        validate_amount(price_paise, field="price_paise", allow_zero=True)
+        if isinstance(gst_rate_bp, bool) or not isinstance(gst_rate_bp, int) or not 0 <= gst_rate_bp <= 2800:
+            raise ValidationError("gst_rate_bp must be an integer 0..2800 (basis points)", "gst_rate_bp")
+        hsn = (hsn or "").strip()
+        if not (hsn.isdigit() or hsn == "") or len(hsn) > 8:
+            raise ValidationError("hsn must be up to 8 digits", "hsn")
+        low = units.to_milli(low_stock_level, None, canon, allow_zero=True)
+        opening = units.to_milli(stock, None, canon, allow_zero=True)
+        alias_list = _names(aliases)
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Product:
+            await self._shop(uow, shop_id)
+            now = self._clock.now()
+            p = await uow.products.add(
+                shop_id=shop_id, name=name, aliases=alias_list, unit=canon, price_paise=price_paise,
+                gst_rate_bp=gst_rate_bp, hsn=hsn, low_stock_milli=low, created_at=now,
+            )
+            if opening:
+                await uow.stock_moves.add(
+                    shop_id=shop_id, product_id=p.id, kind="opening", qty_milli=opening, created_at=now,
+                    note="opening stock",
+                )
+                p = await uow.products.add_to_stock(shop_id, p.id, opening)
+            return p
+
+        return await self._action(shop_id, idempotency_key, "add_product", Product, body)
 
     async def get_product(self, shop_id: int, product_id: int) -> Product:
         """Raises ProductNotFound."""
-        raise NotImplementedError
+        return await self._read(lambda uow: self._product(uow, shop_id, product_id))
 
     async def list_products(self, shop_id: int) -> list[Product]:
-        raise NotImplementedError
+        return await self._read(lambda uow: uow.products.list_all(shop_id))
 
     async def search_products(self, shop_id: int, query: str, *, limit: int = 5) -> list[ProductMatch]:
         """Ranked candidates by name and aliases (fuzzy, sound-alike, Devanagari)."""
-        raise NotImplementedError
+        if not query or not query.strip():
+            return []
+        return search.rank_products(query, await self.list_products(shop_id), limit=max(1, min(limit, 50)))
 
     async def resolve_product(self, shop_id: int, ref: int | str) -> Product:
         """A product by id or spoken name. Raises ProductNotFound (with weak candidates) or AmbiguousProduct."""
-        raise NotImplementedError
+        return await self._read(lambda uow: self._product(uow, shop_id, ref))
 
     async def low_stock(self, shop_id: int) -> list[Product]:
         """Products at or below their low-stock level, emptiest first."""
-        raise NotImplementedError
+        return await self._read(lambda uow: uow.products.low_stock(shop_id))
+
+    async def _stock_change(
+        self, shop_id: int, product: int | str, quantity: QuantityLike, unit: str | None, mode: str,
+        note: str, key: str | None,
+    ) -> StockChange:
+        async def body(uow: UnitOfWork, after: AfterCommit) -> StockChange:
+            shop = await self._shop(uow, shop_id)
+            p = await self._product(uow, shop_id, product)
+            milli = units.to_milli(quantity, unit, p.unit, allow_zero=(mode == "set"))
+            p = (await uow.products.lock(shop_id, [p.id]))[p.id]
+            if mode == "receive":
+                kind, delta = "purchase", milli
+            elif mode == "remove":
+                kind, delta = "adjustment", -milli
+                if p.stock_milli < milli and not shop.settings.allow_negative_stock:
+                    raise InsufficientStock([_shortfall(p, milli)])
+            else:
+                kind, delta = "adjustment", milli - p.stock_milli
+            if delta == 0:
+                return StockChange(p, None)
+            move = await uow.stock_moves.add(
+                shop_id=shop_id, product_id=p.id, kind=kind, qty_milli=delta, created_at=self._clock.now(),
+                note=_text(note, "note"),
+            )
+            return StockChange(await uow.products.add_to_stock(shop_id, p.id, delta), move)
+
+        return await self._action(shop_id, key, f"{mode}_stock", StockChange, body)
 
     async def receive_stock(
         self, shop_id: int, product: int | str, quantity: QuantityLike, unit: str | None = None, *,
         note: str = "", idempotency_key: str | None = None,
     ) -> StockChange:
         """Stock came in (purchase move)."""
-        raise NotImplementedError
+        return await self._stock_change(shop_id, product, quantity, unit, "receive", note, idempotency_key)
 
     async def remove_stock(
         self, shop_id: int, product: int | str, quantity: QuantityLike, unit: str | None = None, *,
@@ -169,16 +428,81 @@ class Books:
     ) -> StockChange:
         """Stock went out other than by sale (damage, own use): a negative adjustment.
         Raises InsufficientStock unless the shop allows negative stock."""
-        raise NotImplementedError
+        return await self._stock_change(shop_id, product, quantity, unit, "remove", note, idempotency_key)
 
     async def set_stock(
         self, shop_id: int, product: int | str, quantity: QuantityLike, unit: str | None = None, *,
         note: str = "", idempotency_key: str | None = None,
     ) -> StockChange:
         """Stock count: post the adjustment that brings stock to `quantity`."""
-        raise NotImplementedError
+        return await self._stock_change(shop_id, product, quantity, unit, "set", note, idempotency_key)
 
     # --- invoices -----------------------------------------------------------------
+
+    async def _build_quote(
+        self, uow: UnitOfWork, shop: Shop, customer_id: int | None, items: Sequence[ItemLike],
+        payment_mode: str, with_gst: bool, supply_type: str, *, lock: bool,
+    ) -> InvoiceQuote:
+        if payment_mode not in INVOICE_PAYMENT_MODES:
+            raise ValidationError(f"payment_mode must be one of {INVOICE_PAYMENT_MODES}", "payment_mode")
+        if supply_type not in SUPPLY_TYPES:
+            raise ValidationError(f"supply_type must be one of {SUPPLY_TYPES}", "supply_type")
+        requests = [_item(x) for x in items]
+        if not requests:
+            raise ValidationError("an invoice needs at least one item", "items")
+        if len(requests) > 200:
+            raise ValidationError("too many items on one invoice", "items")
+        customer_name = ""
+        if customer_id is not None:
+            customer_name = (await self._customer(uow, shop.id, customer_id)).name
+        elif payment_mode == "credit":
+            raise ValidationError("a credit sale needs a customer", "customer_id")
+        resolved: list[tuple[ItemRequest, Product, int]] = []
+        catalogue: list[Product] | None = None
+        for req in requests:
+            if isinstance(req.product, str) and not req.product.strip().isdigit():
+                if catalogue is None:
+                    catalogue = await uow.products.list_all(shop.id)
+                product = search.resolve_product(req.product, catalogue)
+            else:
+                product = await self._product(uow, shop.id, req.product)
+            resolved.append((req, product, units.to_milli(req.quantity, req.unit, product.unit)))
+        ids = sorted({p.id for _, p, _ in resolved})
+        current = await uow.products.lock(shop.id, ids) if lock else {
+            p.id: p for _, p, _ in resolved
+        }
+        if not shop.settings.allow_negative_stock:
+            need: dict[int, int] = {}
+            for _, p, milli in resolved:
+                need[p.id] = need.get(p.id, 0) + milli
+            short = [_shortfall(current[pid], n) for pid, n in need.items() if current[pid].stock_milli < n]
+            if short:
+                raise InsufficientStock(short)
+        lines: list[InvoiceLine] = []
+        taxes: list[gst.LineTax] = []
+        for no, (req, p0, milli) in enumerate(resolved, start=1):
+            p = current[p0.id]
+            tax = gst.line_tax(
+                gst.line_amount(p.price_paise, milli), p.gst_rate_bp, with_gst=with_gst, supply_type=supply_type
+            )
+            taxes.append(tax)
+            asked_unit = units.canonical_unit(req.unit) if req.unit else p.unit
+            lines.append(
+                InvoiceLine(
+                    line_no=no, product_id=p.id, description=p.name, hsn=p.hsn,
+                    quantity=units.to_decimal(req.quantity).normalize(), unit=asked_unit, qty_milli=milli,
+                    unit_price_paise=p.price_paise, taxable_paise=tax.taxable_paise,
+                    gst_rate_bp=p.gst_rate_bp if with_gst else 0, cgst_paise=tax.cgst_paise,
+                    sgst_paise=tax.sgst_paise, igst_paise=tax.igst_paise, total_paise=tax.total_paise,
+                )
+            )
+        t = gst.totals(taxes)
+        return InvoiceQuote(
+            shop_id=shop.id, customer_id=customer_id, customer_name=customer_name, payment_mode=payment_mode,
+            with_gst=bool(with_gst), supply_type=supply_type, lines=tuple(lines),
+            subtotal_paise=t.subtotal_paise, cgst_paise=t.cgst_paise, sgst_paise=t.sgst_paise,
+            igst_paise=t.igst_paise, round_off_paise=t.round_off_paise, total_paise=t.total_paise,
+        )
 
     async def quote_invoice(
         self, shop_id: int, customer_id: int | None, items: Sequence[ItemLike], *,
@@ -186,7 +510,14 @@ class Books:
     ) -> InvoiceQuote:
         """Compute the invoice (lines, GST, round-off, total) without posting anything,
         so the bot can read back "kul 130 rupaye" before confirming. Same errors as create."""
-        raise NotImplementedError
+
+        async def run(uow: UnitOfWork) -> InvoiceQuote:
+            shop = await self._shop(uow, shop_id)
+            return await self._build_quote(
+                uow, shop, customer_id, items, payment_mode, with_gst, supply_type, lock=False
+            )
+
+        return await self._read(run)
 
     async def create_invoice(
         self, shop_id: int, customer_id: int | None, items: Sequence[ItemLike], *,
@@ -199,33 +530,119 @@ class Books:
         customer) posts a sale_credit ledger entry; cash/upi/card/cheque/bank means paid now.
         `customer_id` None is a walk-in. Raises ProductNotFound, AmbiguousProduct, InvalidQuantity,
         InvalidUnit, InsufficientStock, CustomerNotFound, ValidationError."""
-        raise NotImplementedError
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Invoice:
+            shop = await self._shop(uow, shop_id)
+            quote = await self._build_quote(
+                uow, shop, customer_id, items, payment_mode, with_gst, supply_type, lock=True
+            )
+            now = self._clock.now()
+            fy = financial_year(now)
+            seq = await uow.invoices.next_seq(shop_id, fy)
+            invoice, line_ids = await uow.invoices.add(
+                quote=quote, fy=fy, seq=seq, invoice_no=invoice_number(fy, seq), issued_at=now
+            )
+            for line, line_id in zip(quote.lines, line_ids, strict=True):
+                await uow.stock_moves.add(
+                    shop_id=shop_id, product_id=line.product_id, kind="sale", qty_milli=-line.qty_milli,
+                    created_at=now, invoice_line_id=line_id,
+                )
+                await uow.products.add_to_stock(shop_id, line.product_id, -line.qty_milli)
+            if payment_mode == "credit" and customer_id is not None and invoice.total_paise > 0:
+                await uow.ledger.add(
+                    shop_id=shop_id, customer_id=customer_id, kind="sale_credit",
+                    amount_paise=invoice.total_paise, created_at=now, invoice_id=invoice.id,
+                    note=invoice.invoice_no,
+                )
+                await uow.customers.add_to_balance(shop_id, customer_id, invoice.total_paise)
+            return invoice
+
+        inv = await self._action(shop_id, idempotency_key, "create_invoice", Invoice, body)
+        log.info("invoice shop_id=%s invoice_id=%s no=%s total_paise=%s", shop_id, inv.id, inv.invoice_no,
+                 inv.total_paise)
+        return inv
 
     async def get_invoice(self, shop_id: int, invoice_id: int) -> Invoice:
         """Raises InvoiceNotFound."""
-        raise NotImplementedError
+
+        async def run(uow: UnitOfWork) -> Invoice:
+            inv = await uow.invoices.get(shop_id, invoice_id)
+            if inv is None:
+                raise InvoiceNotFound(invoice_id)
+            return inv
+
+        return await self._read(run)
 
     async def get_invoice_by_no(self, shop_id: int, invoice_no: str) -> Invoice:
         """Raises InvoiceNotFound."""
-        raise NotImplementedError
+
+        async def run(uow: UnitOfWork) -> Invoice:
+            inv = await uow.invoices.get_by_no(shop_id, invoice_no.strip())
+            if inv is None:
+                raise InvoiceNotFound(invoice_no)
+            return inv
+
+        return await self._read(run)
 
     async def list_invoices(
         self, shop_id: int, *, customer_id: int | None = None, day: date | None = None, limit: int = 50
     ) -> list[Invoice]:
         """Newest first; `day` is an Asia/Kolkata date."""
-        raise NotImplementedError
+        since, until = day_bounds(day) if day is not None else (None, None)
+        limit = max(1, min(int(limit), 500))
+        return await self._read(
+            lambda uow: uow.invoices.list_all(
+                shop_id, customer_id=customer_id, since=since, until=until, limit=limit
+            )
+        )
 
     async def last_invoice(self, shop_id: int, customer_id: int | None) -> Invoice:
         """The customer's newest issued invoice (None: walk-ins), for "aakhri bill cancel karo".
         Raises InvoiceNotFound."""
-        raise NotImplementedError
+
+        async def run(uow: UnitOfWork) -> Invoice:
+            inv = await uow.invoices.last_for_customer(shop_id, customer_id)
+            if inv is None:
+                raise InvoiceNotFound(None)
+            return inv
+
+        return await self._read(run)
 
     async def cancel_invoice(
         self, shop_id: int, invoice_id: int, *, idempotency_key: str | None = None
     ) -> Invoice:
         """Mark cancelled and append reversal stock moves and ledger entries pointing at the
         originals; the number stays used. Raises InvoiceNotFound, InvoiceAlreadyCancelled."""
-        raise NotImplementedError
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Invoice:
+            inv = await uow.invoices.get(shop_id, invoice_id, for_update=True)
+            if inv is None:
+                raise InvoiceNotFound(invoice_id)
+            if inv.status == "cancelled":
+                raise InvoiceAlreadyCancelled(inv.id, inv.invoice_no)
+            now = self._clock.now()
+            moves = await uow.stock_moves.for_invoice(inv.id)
+            await uow.products.lock(shop_id, sorted({m.product_id for m in moves}))
+            for m in moves:
+                await uow.stock_moves.add(
+                    shop_id=shop_id, product_id=m.product_id, kind="reversal", qty_milli=-m.qty_milli,
+                    created_at=now, reversal_of=m.id, note=f"cancel {inv.invoice_no}",
+                )
+                await uow.products.add_to_stock(shop_id, m.product_id, -m.qty_milli)
+            for e in await uow.ledger.for_invoice(inv.id):
+                if e.kind == "reversal":
+                    continue
+                await uow.ledger.add(
+                    shop_id=shop_id, customer_id=e.customer_id, kind="reversal", amount_paise=-e.amount_paise,
+                    created_at=now, invoice_id=inv.id, reversal_of=e.id, note=f"cancel {inv.invoice_no}",
+                )
+                await uow.customers.add_to_balance(shop_id, e.customer_id, -e.amount_paise)
+            await uow.invoices.mark_cancelled(inv.id, now)
+            return replace(inv, status="cancelled", cancelled_at=now)
+
+        inv = await self._action(shop_id, idempotency_key, "cancel_invoice", Invoice, body)
+        log.info("cancelled invoice shop_id=%s invoice_id=%s", shop_id, inv.id)
+        return inv
 
     # --- ledger -------------------------------------------------------------------
 
@@ -238,34 +655,103 @@ class Books:
         (the whole current balance, in `mode`). A payment that clears the balance marks the
         customer's scheduled reminders skipped_paid in the same transaction.
         Raises InvalidAmount, CustomerNotFound, ValidationError (unknown mode)."""
-        raise NotImplementedError
+        parts = _payment_parts(amount_paise, mode, splits, settle_full)
+        note = _text(note, "note")
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> PaymentResult:
+            c = await self._customer(uow, shop_id, customer_id, lock=settle_full)
+            todo = parts
+            if settle_full:
+                if c.balance_paise <= 0:
+                    raise InvalidAmount(0, "nothing is owed", "amount_paise")
+                todo = [(c.balance_paise, mode)]
+            now = self._clock.now()
+            payments = []
+            for amount, m in todo:
+                pay = await uow.payments.add(
+                    shop_id=shop_id, customer_id=customer_id, amount_paise=amount, mode=m, note=note,
+                    received_at=now,
+                )
+                await uow.ledger.add(
+                    shop_id=shop_id, customer_id=customer_id, kind="payment", amount_paise=-amount,
+                    created_at=now, payment_id=pay.id, note=note,
+                )
+                payments.append(pay)
+            total = sum(a for a, _ in todo)
+            balance = await uow.customers.add_to_balance(shop_id, customer_id, -total)
+            skipped: list[int] = []
+            if balance <= 0:
+                skipped = await uow.reminders.skip_scheduled_for_customer(shop_id, customer_id, now)
+                for rid in skipped:
+                    after.append(lambda rid=rid: self._jobs.cancel_reminder(rid))  # type: ignore[misc]
+            return PaymentResult(customer_id, tuple(payments), total, balance, tuple(skipped))
+
+        res = await self._action(shop_id, idempotency_key, "record_payment", PaymentResult, body)
+        log.info("payment shop_id=%s customer_id=%s total_paise=%s", shop_id, customer_id, res.total_paise)
+        return res
 
     async def add_udhaar(
         self, shop_id: int, customer_id: int, amount_paise: int, *, note: str = "",
         idempotency_key: str | None = None,
     ) -> LedgerPosting:
         """Credit given outside an invoice ("Rahul ko 500 udhaar"). Raises InvalidAmount, CustomerNotFound."""
-        raise NotImplementedError
+        validate_amount(amount_paise)
+        note = _text(note, "note")
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> LedgerPosting:
+            await self._customer(uow, shop_id, customer_id)
+            entry = await uow.ledger.add(
+                shop_id=shop_id, customer_id=customer_id, kind="udhaar", amount_paise=amount_paise,
+                created_at=self._clock.now(), note=note,
+            )
+            return LedgerPosting(entry, await uow.customers.add_to_balance(shop_id, customer_id, amount_paise))
+
+        return await self._action(shop_id, idempotency_key, "add_udhaar", LedgerPosting, body)
 
     async def balance(self, shop_id: int, customer_id: int) -> Balance:
-        raise NotImplementedError
+        c = await self.get_customer(shop_id, customer_id)
+        return Balance(c, c.balance_paise)
 
     async def statement(self, shop_id: int, customer_id: int) -> Statement:
         """Every ledger entry, oldest first, with the running balance."""
-        raise NotImplementedError
+
+        async def run(uow: UnitOfWork) -> Statement:
+            c = await self._customer(uow, shop_id, customer_id)
+            running, lines = 0, []
+            for e in await uow.ledger.for_customer(shop_id, customer_id):
+                running += e.amount_paise
+                lines.append(StatementLine(e, running))
+            return Statement(c, tuple(lines), running)
+
+        return await self._read(run)
 
     async def list_outstanding(self, shop_id: int) -> list[Outstanding]:
         """Customers who owe money, largest balance first."""
-        raise NotImplementedError
+        customers = await self._read(lambda uow: uow.customers.outstanding(shop_id))
+        return [Outstanding(c, c.balance_paise) for c in customers]
 
     async def total_outstanding(self, shop_id: int) -> int:
         """Sum of positive balances, in paise."""
-        raise NotImplementedError
+        return sum(o.balance_paise for o in await self.list_outstanding(shop_id))
 
     async def daily_summary(self, shop_id: int, day: date | None = None) -> DailySummary:
         """Sales (by mode, credit included), collections, udhaar, invoice count and top products
         for an Asia/Kolkata date (default: today in India)."""
-        raise NotImplementedError
+        day = day or shop_date(self._clock.now())
+        start, end = day_bounds(day)
+
+        async def run(uow: UnitOfWork) -> DailySummary:
+            await self._shop(uow, shop_id)
+            rows = await uow.reports.daily(shop_id, start, end, 5)
+            return DailySummary(
+                shop_id=shop_id, date=day, sales_paise=sum(rows.sales_by_mode.values()),
+                sales_by_mode=rows.sales_by_mode, collections_paise=sum(rows.collections_by_mode.values()),
+                collections_by_mode=rows.collections_by_mode, udhaar_paise=rows.udhaar_paise,
+                invoice_count=rows.invoice_count, cancelled_count=rows.cancelled_count,
+                top_products=rows.top_products,
+            )
+
+        return await self._read(run)
 
     # --- reminders ----------------------------------------------------------------
 
@@ -275,21 +761,185 @@ class Books:
     ) -> Reminder:
         """Store a scheduled reminder row, then (after commit) ask the JobQueue for a timer.
         `due_at` must be timezone-aware. Raises CustomerNotFound, ValidationError, InvalidAmount."""
-        raise NotImplementedError
+        if not isinstance(due_at, datetime) or due_at.tzinfo is None or due_at.utcoffset() is None:
+            raise ValidationError("due_at must be a timezone-aware datetime", "due_at")
+        if amount_paise is not None:
+            validate_amount(amount_paise)
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Reminder:
+            await self._customer(uow, shop_id, customer_id)
+            r = await uow.reminders.add(
+                shop_id=shop_id, customer_id=customer_id, amount_paise=amount_paise, due_at=due_at,
+                created_at=self._clock.now(),
+            )
+            after.append(lambda: self._jobs.schedule_reminder(r.id, r.due_at))
+            return r
+
+        return await self._action(shop_id, idempotency_key, "schedule_reminder", Reminder, body)
 
     async def cancel_reminder(
         self, shop_id: int, reminder_id: int, *, idempotency_key: str | None = None
     ) -> Reminder:
         """Cancel a scheduled reminder (then the JobQueue timer). Raises ReminderNotFound,
         ReminderNotCancellable."""
-        raise NotImplementedError
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Reminder:
+            r = await uow.reminders.get(shop_id, reminder_id, for_update=True)
+            if r is None:
+                raise ReminderNotFound(reminder_id)
+            if r.status != "scheduled":
+                raise ReminderNotCancellable(r.id, r.status)
+            r = await uow.reminders.set_status(r.id, "cancelled", self._clock.now())
+            after.append(lambda: self._jobs.cancel_reminder(reminder_id))
+            return r
+
+        return await self._action(shop_id, idempotency_key, "cancel_reminder", Reminder, body)
 
     async def list_reminders(
         self, shop_id: int, *, customer_id: int | None = None, status: str | None = None, limit: int = 100
     ) -> list[Reminder]:
         """Newest due first."""
-        raise NotImplementedError
+        if status is not None and status not in REMINDER_STATUSES:
+            raise ValidationError(f"status must be one of {REMINDER_STATUSES}", "status")
+        limit = max(1, min(int(limit), 1000))
+        return await self._read(
+            lambda uow: uow.reminders.list_all(shop_id, customer_id=customer_id, status=status, limit=limit)
+        )
 
     async def get_reminder(self, shop_id: int, reminder_id: int) -> Reminder:
         """Raises ReminderNotFound."""
-        raise NotImplementedError
+
+        async def run(uow: UnitOfWork) -> Reminder:
+            r = await uow.reminders.get(shop_id, reminder_id)
+            if r is None:
+                raise ReminderNotFound(reminder_id)
+            return r
+
+        return await self._read(run)
+
+
+# --- input checks (pure) ---------------------------------------------------------
+
+
+def _text(value: object, field: str, *, required: bool = False, max_len: int = 500) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be text", field)
+    text = " ".join(value.split())
+    if required and not text:
+        raise ValidationError(f"{field} is required", field)
+    if len(text) > max_len:
+        raise ValidationError(f"{field} is too long", field)
+    return text
+
+
+def _names(values: Sequence[str] | None) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values or ():
+        t = _text(v, "nicknames", max_len=200)
+        if t and t not in out:
+            out.append(t)
+    return out[:20]
+
+
+def _has_devanagari(text: str) -> bool:
+    return any("\u0900" <= ch <= "\u097f" for ch in text)
+
+
+def _customer_fields(
+    name: str, phone: str | None, nicknames: Sequence[str], landmark: str, name_devanagari: str
+) -> dict[str, Any]:
+    from business.matching import devanagari_to_roman
+
+    name = _text(name, "name", required=True, max_len=200)
+    dev = _text(name_devanagari, "name_devanagari", max_len=200)
+    roman = ""
+    if _has_devanagari(name):
+        dev = dev or name
+        roman = devanagari_to_roman(name)
+    return {
+        "name": name,
+        "phone": normalize_phone(phone) if phone and phone.strip() else None,
+        "nicknames": _names(nicknames),
+        "landmark": _text(landmark, "landmark", max_len=200),
+        "name_roman": roman,
+        "name_devanagari": dev,
+    }
+
+
+def _settings(settings: Mapping[str, Any] | None) -> ShopSettings:
+    base = ShopSettings()
+    if not settings:
+        return base
+    known = set(asdict(base))
+    unknown = set(settings) - known
+    if unknown:
+        raise ValidationError(f"unknown shop settings: {sorted(unknown)}", "settings")
+    merged = replace(base, **dict(settings))
+    if not isinstance(merged.allow_negative_stock, bool):
+        raise ValidationError("allow_negative_stock must be true or false", "settings")
+    validate_amount(merged.confirm_limit_paise, field="confirm_limit_paise", allow_zero=True)
+    return merged
+
+
+async def _pin_hash(pin: str | None) -> str | None:
+    if pin is None or str(pin).strip() == "":
+        return None
+    pin = str(pin).strip()
+    if not credentials.valid_pin(pin):
+        raise ValidationError("PIN must be 4-8 digits", "pin")
+    return await asyncio.to_thread(credentials.hash_pin, pin)
+
+
+def _item(x: ItemLike | Mapping[str, Any]) -> ItemRequest:
+    if isinstance(x, ItemRequest):
+        req = x
+    elif isinstance(x, Mapping):
+        ref = x.get("product_id", x.get("product", x.get("name")))
+        req = ItemRequest(ref, x.get("quantity"), x.get("unit"))  # type: ignore[arg-type]
+    elif isinstance(x, tuple | list) and len(x) in (2, 3):
+        req = ItemRequest(x[0], x[1], x[2] if len(x) == 3 else None)  # type: ignore[arg-type, misc]
+    else:
+        raise ValidationError("an item is (product, quantity[, unit])", "items")
+    if req.product is None or req.product == "":
+        raise ValidationError("an item needs a product id or name", "items")
+    if req.quantity is None:
+        raise InvalidQuantity(None)
+    units.to_decimal(req.quantity)
+    if req.unit is not None:
+        units.canonical_unit(req.unit)
+    return req
+
+
+def _shortfall(p: Product, needed_milli: int) -> StockShortfall:
+    return StockShortfall(p.id, p.name, p.unit, units.from_milli(needed_milli), units.from_milli(p.stock_milli))
+
+
+def _payment_parts(
+    amount_paise: int | None, mode: str, splits: Sequence[PaymentSplit] | None, settle_full: bool
+) -> list[tuple[int, str]]:
+    def check_mode(m: str) -> str:
+        if m not in PAYMENT_MODES:
+            raise ValidationError(f"payment mode must be one of {PAYMENT_MODES}", "mode")
+        return m
+
+    if settle_full:
+        if splits:
+            raise ValidationError("settle_full takes one mode, not splits", "splits")
+        check_mode(mode)
+        return []
+    if splits:
+        if amount_paise is not None:
+            total = sum(validate_amount(s.amount_paise) for s in splits)
+            if total != amount_paise:
+                raise InvalidAmount(amount_paise, "splits do not add up to amount_paise")
+        parts = [(validate_amount(s.amount_paise), check_mode(s.mode)) for s in splits]
+        if len(parts) > 10:
+            raise ValidationError("too many splits", "splits")
+        return parts
+    if amount_paise is None:
+        raise InvalidAmount(None, "amount_paise is required")
+    return [(validate_amount(amount_paise), check_mode(mode))]

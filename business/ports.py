@@ -241,16 +241,36 @@ class UnitOfWork(Protocol):
     Leaving the block without commit rolls back.
     """
 
-    shops: ShopRepository
-    customers: CustomerRepository
-    products: ProductRepository
-    stock_moves: StockMoveRepository
-    invoices: InvoiceRepository
-    ledger: LedgerRepository
-    payments: PaymentRepository
-    reminders: ReminderRepository
-    idempotency: IdempotencyRepository
-    reports: ReportRepository
+    @property
+    def shops(self) -> ShopRepository: ...
+
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def products(self) -> ProductRepository: ...
+
+    @property
+    def stock_moves(self) -> StockMoveRepository: ...
+
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+
+    @property
+    def ledger(self) -> LedgerRepository: ...
+
+    @property
+    def payments(self) -> PaymentRepository: ...
+
+    @property
+    def reminders(self) -> ReminderRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+
+    @property
+    def reports(self) -> ReportRepository: ...
+
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -307,11 +307,13 @@ async def insert_outbox(
     parameters: list[str],
     payload: dict[str, Any],
 ) -> str:
-    """Store a message in the local outbox (one per reminder); return its wamid."""
+    """Store a message in the local outbox (one per reminder); return its wamid.
+
+    Needs a connection from `db.pool.create_pool` (jsonb codec installed)."""
     existing = await conn.fetchval(
         """INSERT INTO whatsapp_outbox
                (shop_id, reminder_id, wamid, to_phone, template_name, language, parameters, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (reminder_id) DO NOTHING
            RETURNING wamid""",
         shop_id,
@@ -320,8 +322,8 @@ async def insert_outbox(
         to_phone,
         template_name,
         language,
-        json.dumps(parameters, ensure_ascii=False),
-        json.dumps(payload, ensure_ascii=False),
+        parameters,
+        payload,
     )
     if existing is None:
         existing = await conn.fetchval("SELECT wamid FROM whatsapp_outbox WHERE reminder_id = $1", reminder_id)

@@ -1,0 +1,1 @@
+"""Postgres repositories, one module per aggregate. They never commit."""
