@@ -1,8 +1,9 @@
 """`RQJobQueue`: the business JobQueue port on python-rq.
 
-Redis is only the timer. A reminder's job is `reminder:<id>` when Books
-schedules it; a job re-enqueued by the job itself (quiet hours) or by the
-sweep gets a fresh id `reminder:<id>:<epoch ms>` (re-using the id of the job
+Redis is only the timer. A reminder's job is `reminder-<id>` when Books
+schedules it (RQ allows only letters, digits, `_` and `-` in ids); a job
+re-enqueued by the job itself (quiet hours) or by the sweep gets a fresh id
+`reminder-<id>-<epoch ms>` (re-using the id of the job
 that is running would let RQ's end-of-job bookkeeping overwrite the new one).
 A small Redis key remembers each reminder's current job id so `cancel`
 finds it. Delivery is at-least-once; the reminder row decides whether a
@@ -39,11 +40,11 @@ _ALIVE = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DE
 
 
 def reminder_job_id(reminder_id: int) -> str:
-    return f"reminder:{reminder_id}"
+    return f"reminder-{reminder_id}"
 
 
 def recording_job_id(call_id: int) -> str:
-    return f"recording:{call_id}"
+    return f"recording-{call_id}"
 
 
 class RQJobQueue:
@@ -79,7 +80,7 @@ class RQJobQueue:
         job_id = reminder_job_id(reminder_id)
         existing = None if fresh_id else self._job(job_id)
         if fresh_id or (existing is not None and existing.get_status(refresh=False) == JobStatus.STARTED):
-            job_id = f"{job_id}:{int(time.time() * 1000)}"
+            job_id = f"{job_id}-{int(time.time() * 1000)}"
         options = {
             "job_id": job_id,
             "retry": Retry(max=len(REMINDER_RETRY_INTERVALS), interval=REMINDER_RETRY_INTERVALS),
@@ -149,5 +150,5 @@ class RQJobQueue:
         lock = f"execora:{self.queue.name}:sweep-lock"
         if not self.connection.set(lock, "1", nx=True, ex=max(int(interval_s) - 1, 1)):
             return False
-        self.queue.enqueue(SWEEP, job_id=f"sweep:{int(time.time() * 1000)}", result_ttl=600, job_timeout=300)
+        self.queue.enqueue(SWEEP, job_id=f"sweep-{int(time.time() * 1000)}", result_ttl=600, job_timeout=300)
         return True

@@ -1,0 +1,89 @@
+"""A local fake of the WhatsApp Cloud API `/messages` endpoint (the vendor boundary).
+
+Records every request; `mode` decides the answer: "ok" (200 + wamid),
+"stall" (hold the request until `release` or 30 s, then answer ok),
+"429", "500", "400". Used by the tests and benchmarks/bench_reminders.py.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class FakeWhatsApp:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.times: list[float] = []
+        self.mode = "ok"
+        self.release = threading.Event()
+        self.received = threading.Event()
+        self._lock = threading.Lock()
+        self._n = 0
+        self._tag = secrets.token_hex(4)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with fake._lock:
+                    fake.requests.append(
+                        {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+                    )
+                    fake.times.append(time.time())
+                    fake._n += 1
+                    n = fake._n
+                fake.received.set()
+                mode = fake.mode
+                if mode == "stall":
+                    fake.release.wait(30)
+                    mode = "ok"
+                if mode == "ok":
+                    self._answer(200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.fake{fake._tag}{n}"}]})
+                elif mode == "429":
+                    self._answer(429, {"error": {"code": 130429, "message": "Rate limit hit"}})
+                elif mode == "500":
+                    self._answer(500, {"error": {"code": 1, "message": "internal"}})
+                else:
+                    self._answer(400, {"error": {"code": 132001, "message": "Template name does not exist"}})
+
+            def _answer(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> FakeWhatsApp:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def for_reminder(self, reminder_id: int) -> list[dict[str, Any]]:
+        tag = f"reminder:{reminder_id}"
+        with self._lock:
+            return [r for r in self.requests if r["body"].get("biz_opaque_callback_data") == tag]
