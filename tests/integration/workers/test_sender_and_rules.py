@@ -1,0 +1,97 @@
+"""The Cloud API sender's retry classification against a local fake server, the
+fire-time rules, and quiet hours through the real reminder job."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from telephony.whatsapp.sender import SendOutcome, TemplateMessage, WhatsAppConfig, WhatsAppSender
+from telephony.whatsapp.templates import format_rupees
+from tests.integration.workers.conftest import make_customer, make_reminder, make_shop, reminder_row
+from workers.context import WorkerConfig
+from workers.queue import RQJobQueue
+from workers.reminder_rules import IST, Action, ReminderState, SendWindow, decide
+from workers.reminders import run_reminder
+
+MSG = TemplateMessage("919800000001", "payment_reminder", "hi", ("Rahul", "₹500", "Shop"), "reminder:1")
+
+
+def _cfg(base_url: str, timeout_s: float = 2.0) -> WhatsAppConfig:
+    return WhatsAppConfig(base_url, "v21.0", "tok", "555", timeout_s)
+
+
+@pytest.mark.parametrize(
+    ("mode", "outcome"),
+    [("ok", SendOutcome.ACCEPTED), ("429", SendOutcome.RETRYABLE), ("500", SendOutcome.RETRYABLE),
+     ("400", SendOutcome.REJECTED)],
+)
+async def test_answers_are_classified(fake_whatsapp, mode, outcome):
+    fake_whatsapp.mode = mode
+    async with WhatsAppSender(_cfg(fake_whatsapp.base_url)) as sender:
+        result = await sender.send_template(MSG)
+    assert result.outcome is outcome
+    if outcome is SendOutcome.REJECTED:
+        assert result.error_code == "132001"
+
+
+async def test_connection_refused_is_retryable_and_timeout_is_unknown(fake_whatsapp):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    async with WhatsAppSender(_cfg(f"http://127.0.0.1:{closed_port}")) as sender:
+        assert (await sender.send_template(MSG)).outcome is SendOutcome.RETRYABLE
+    fake_whatsapp.mode = "stall"
+    async with WhatsAppSender(_cfg(fake_whatsapp.base_url, timeout_s=0.5)) as sender:
+        assert (await sender.send_template(MSG)).outcome is SendOutcome.UNKNOWN
+
+
+def test_rupees_are_formatted_indian_style():
+    assert format_rupees(50_000) == "₹500"
+    assert format_rupees(12_345_678_90) == "₹1,23,45,678.90"
+    assert format_rupees(5) == "₹0.05"
+
+
+def test_rules():
+    now = datetime(2026, 1, 10, 12, 0, tzinfo=IST)
+    base = ReminderState("scheduled", now, None, 30_000, True, "+919800000001")
+    assert decide(base, now).action is Action.SEND
+    assert decide(base, now).amount_paise == 30_000
+    assert decide(ReminderState("scheduled", now, 50_000, 30_000, True, "+91980"), now).amount_paise == 30_000
+    assert decide(ReminderState("cancelled", now, None, 30_000, True, "+91"), now).action is Action.NOOP
+    assert decide(ReminderState("scheduled", now, None, 0, True, "+91"), now).action is Action.SKIP_PAID
+    assert decide(ReminderState("scheduled", now, None, 10, False, "+91"), now).action is Action.FAIL
+    assert decide(ReminderState("scheduled", now + timedelta(hours=1), None, 10, True, "+91"), now).action is Action.WAIT
+    night = datetime(2026, 1, 10, 22, 30, tzinfo=IST)
+    d = decide(ReminderState("scheduled", night, None, 10, True, "+91"), night)
+    assert d.action is Action.POSTPONE and d.due_at == datetime(2026, 1, 11, 10, 0, tzinfo=IST)
+    early = datetime(2026, 1, 10, 8, 59, tzinfo=IST)
+    d = decide(ReminderState("scheduled", early, None, 10, True, "+91"), early)
+    assert d.due_at == datetime(2026, 1, 10, 10, 0, tzinfo=IST)
+    assert decide(base, datetime(2026, 1, 10, 9, 0, tzinfo=IST)).action is not Action.POSTPONE
+    assert SendWindow.parse("00:00-24:00").contains(night)
+
+
+async def test_quiet_hours_move_due_at_to_the_next_resume_time(pool, redis_url, queue_name, database_url):
+    """The real job, in-process, with a send window that excludes now."""
+    now_ist = datetime.now(IST)
+    start = (now_ist + timedelta(hours=2)).replace(second=0, microsecond=0)
+    end = start + timedelta(hours=1)
+    window = SendWindow(start.hour * 60 + start.minute, end.hour * 60 + end.minute, start.hour * 60 + start.minute)
+    cfg = WorkerConfig(database_url=database_url, redis_url=redis_url, queue_name=queue_name, send_window=window)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    async with pool.acquire() as conn:
+        shop = await make_shop(conn)
+        cust = await make_customer(conn, shop)
+        rid = await make_reminder(conn, shop, cust, datetime.now(UTC))
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "postpone"
+        row = await reminder_row(conn, rid)
+    assert row["status"] == "scheduled"
+    assert row["due_at"] == start
+    assert row["due_at"].astimezone(IST).utcoffset() == timedelta(hours=5, minutes=30)
+    assert jobs.reminder_job_alive(rid)
+    jobs.cancel_reminder(rid)
+    assert not jobs.reminder_job_alive(rid)
+    jobs.close()
