@@ -37,14 +37,14 @@ class Resources:
     jobs: JobQueue
 
 
-def build_job_queue(redis_url: str) -> JobQueue:
-    """RQ-backed queue when `workers.queue` exists; a no-op queue otherwise."""
+def build_job_queue(settings: Settings) -> JobQueue:
+    """RQ-backed queue (on RQ_QUEUE) when `workers.queue` exists; a no-op queue otherwise."""
     try:
         module = importlib.import_module("workers.queue")
     except ImportError:
         log.warning("workers.queue not available: reminders will not be scheduled on RQ")
         return NullJobQueue()
-    queue: JobQueue = module.RQJobQueue(redis_url)
+    queue: JobQueue = module.RQJobQueue(settings.redis_url, queue_name=settings.rq_queue)
     return queue
 
 
@@ -71,7 +71,7 @@ async def open_resources(settings: Settings, *, job_queue: bool = True) -> Resou
     pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
     try:
         client = aioredis.Redis.from_url(settings.redis_url)
-        jobs: JobQueue = build_job_queue(settings.redis_url) if job_queue else NullJobQueue()
+        jobs: JobQueue = build_job_queue(settings) if job_queue else NullJobQueue()
     except BaseException:
         await pool.close()
         raise

@@ -49,15 +49,16 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
-    """The JSON body of every error answer."""
-    return {"error": {**details, "code": code, "message": message}}
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON body of every error answer; `code` and `message` win over same-named details."""
+    return {"error": {**(details or {}), "code": code, "message": message}}
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None, **details: Any
+    status: int, code: str, message: str, headers: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    return JSONResponse(error_body(code, message, **details), status_code=status, headers=headers)
+    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -78,7 +79,7 @@ async def _execora_error(request: Request, exc: Exception) -> JSONResponse:
     status = getattr(exc, "http_status", 400)
     if status >= 500:
         log.error("business error %s on %s %s", exc.code, request.method, request.url.path)
-    return error_response(status, exc.code, exc.message, **exc.details())
+    return error_response(status, exc.code, exc.message, details=exc.details())
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -93,7 +94,7 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
         {"field": _location(e.get("loc", ())), "message": str(e.get("msg", "")), "type": e.get("type")}
         for e in errors
     ]
-    return error_response(422, "validation_error", _validation_message(errors), fields=fields)
+    return error_response(422, "validation_error", _validation_message(errors), details={"fields": fields})
 
 
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
