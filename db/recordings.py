@@ -7,10 +7,13 @@ removed), 'local' (no S3: the local file is the store, digest recorded),
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
+
+from db.recording_store import S3Config, presigned_url, s3_client, signed_local_path
 
 UPLOADED = "uploaded"
 LOCAL = "local"
@@ -96,3 +99,22 @@ async def mark_missing(conn: asyncpg.Connection, call_id: int, error: str) -> No
     await conn.execute(
         "UPDATE calls SET recording_status = 'missing', recording_error = $2 WHERE id = $1", call_id, error
     )
+
+
+async def recording_link(
+    conn: asyncpg.Connection, call_id: int, *, s3: S3Config, app_secret: str, expires_in_s: int = 900
+) -> str | None:
+    """A time-limited link for operators: S3 presigned once uploaded, else a signed
+    local path (`/recordings/<id>?expires=&sig=`, relative to the public base URL).
+    None when the call has no recording."""
+    rec = await get_recording(conn, call_id)
+    if rec is None:
+        return None
+    if rec.status == UPLOADED and rec.object_key:
+        client = await asyncio.to_thread(s3_client, s3)
+        return await asyncio.to_thread(
+            presigned_url, client, rec.bucket or s3.bucket, rec.object_key, expires_in_s
+        )
+    if not rec.path or rec.status == MISSING:
+        return None
+    return signed_local_path(call_id, app_secret, expires_in_s)

@@ -63,7 +63,9 @@ async def upload_recording(call_id: int) -> str:
         await pool.close()
 
 
-def _ensure_bucket_and_put(client: Any, bucket: str, key: str, path: Path, digest: FileDigest) -> None:
+def _ensure_bucket_and_put(
+    client: Any, bucket: str, region: str, key: str, path: Path, digest: FileDigest
+) -> None:
     from botocore.exceptions import ClientError
 
     try:
@@ -71,7 +73,10 @@ def _ensure_bucket_and_put(client: Any, bucket: str, key: str, path: Path, diges
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "NoSuchBucket":
             raise
-        client.create_bucket(Bucket=bucket)
+        if region and region != "us-east-1":
+            client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+        else:
+            client.create_bucket(Bucket=bucket)
         put_verified(client, bucket, key, path, digest)
 
 
@@ -111,7 +116,7 @@ async def run_upload(conn: asyncpg.Connection, cfg: WorkerConfig, call_id: int) 
     bucket = cfg.s3.bucket
     key = object_key(rec.shop_id, call_id)
     if not await asyncio.to_thread(remote_matches, client, bucket, key, digest.size, digest.sha256):
-        await asyncio.to_thread(_ensure_bucket_and_put, client, bucket, key, path, digest)
+        await asyncio.to_thread(_ensure_bucket_and_put, client, bucket, cfg.s3.region, key, path, digest)
     async with conn.transaction():
         await mark_uploaded(
             conn, call_id, bucket=bucket, key=key, size=digest.size, sha256=digest.sha256, now=datetime.now(UTC)
