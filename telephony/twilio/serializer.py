@@ -28,6 +28,11 @@ class GuardedTwilioFrameSerializer(TwilioFrameSerializer):
         self.ignored = 0
         self.stopped = False
 
+    @property
+    def hangup_attempted(self) -> bool:
+        """Whether the serializer already asked Twilio to end the call (on End/Cancel)."""
+        return bool(getattr(self, "_hangup_attempted", False))
+
     async def deserialize(self, data: str | bytes) -> Frame | None:
         if isinstance(data, bytes | bytearray) or len(data) > MAX_MESSAGE_BYTES:
             return self._ignore("binary or oversized message")

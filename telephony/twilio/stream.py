@@ -23,8 +23,10 @@ from telephony.twilio import tokens
 from telephony.twilio.call_store import PostgresCallStore
 from telephony.twilio.config import TwilioConfig
 from telephony.twilio.handshake import HandshakeError, StreamStart, read_start
+from telephony.twilio.rest import hang_up
 from telephony.twilio.serializer import GuardedTwilioFrameSerializer
 from telephony.twilio.services import conversation_functions, speech_services
+from telephony.twilio.signature import is_valid_signature
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -45,6 +47,13 @@ async def authorise(ws: WebSocket, cfg: TwilioConfig, token: str) -> StreamStart
     if not tokens.looks_valid(token):
         await _refuse(ws, "malformed token")
         return None
+    # Twilio signs the upgrade too; when the header is there it must be right.
+    upgrade_sig = ws.headers.get("x-twilio-signature")
+    if upgrade_sig is not None:
+        url = f"{cfg.stream_base_url}{ws.url.path}"
+        if not is_valid_signature(cfg.auth_token, url, {}, upgrade_sig):
+            await _refuse(ws, "bad upgrade signature")
+            return None
     try:
         start = await read_start(ws)
     except (HandshakeError, WebSocketDisconnect, RuntimeError, KeyError) as exc:
@@ -60,7 +69,9 @@ async def authorise(ws: WebSocket, cfg: TwilioConfig, token: str) -> StreamStart
     return start
 
 
-def make_transport(ws: WebSocket, cfg: TwilioConfig, start: StreamStart) -> FastAPIWebsocketTransport:
+def make_transport(
+    ws: WebSocket, cfg: TwilioConfig, start: StreamStart
+) -> tuple[FastAPIWebsocketTransport, GuardedTwilioFrameSerializer]:
     """pipecat's WebSocket transport with Twilio's serializer at 8 kHz both ways."""
     serializer = GuardedTwilioFrameSerializer(
         stream_sid=start.stream_sid,
@@ -70,7 +81,7 @@ def make_transport(ws: WebSocket, cfg: TwilioConfig, start: StreamStart) -> Fast
         base_url=cfg.api_base_url,
         params=TwilioFrameSerializer.InputParams(twilio_sample_rate=8000, sample_rate=8000, auto_hang_up=True),
     )
-    return FastAPIWebsocketTransport(
+    transport = FastAPIWebsocketTransport(
         websocket=ws,
         params=FastAPIWebsocketParams(
             audio_in_enabled=True,
@@ -81,6 +92,7 @@ def make_transport(ws: WebSocket, cfg: TwilioConfig, start: StreamStart) -> Fast
             audio_out_sample_rate=8000,
         ),
     )
+    return transport, serializer
 
 
 @router.websocket("/twilio/stream/{token}")
@@ -101,6 +113,7 @@ async def media_stream(ws: WebSocket, token: str) -> None:
     await call_rows.mark_streaming(pool, call_sid=start.call_sid, stream_sid=start.stream_sid)
     store = PostgresCallStore(pool)
     ended_by = "error"
+    serializer: GuardedTwilioFrameSerializer | None = None
     try:
         language = call.language or cfg.reply_language
         stt, tts = await speech_services(cfg, books, caller.shop.id, language)
@@ -122,11 +135,17 @@ async def media_stream(ws: WebSocket, token: str) -> None:
             tuning=cfg.tuning,
         )
         log.info("call streaming", extra=ctx)
-        summary = await run_call(make_transport(ws, cfg, start), setup)
+        transport, serializer = make_transport(ws, cfg, start)
+        summary = await run_call(transport, setup)
         ended_by = summary.ended_by
     except Exception:  # the outer edge of a call: log with context, close the row, never crash the server
         log.exception("call failed", extra=ctx)
         await _refuse(ws, "internal error", start.call_sid)
     finally:
+        # The socket may have dropped before the serializer could hang up: a
+        # caller must never be left on an open line (unless Twilio said the call stopped).
+        if serializer is None or not (serializer.hangup_attempted or serializer.stopped):
+            await hang_up(api_base_url=cfg.api_base_url, account_sid=cfg.account_sid or start.account_sid,
+                          auth_token=cfg.auth_token, call_sid=start.call_sid)
         await store.finish_call(start.call_sid, "completed" if ended_by != "error" else "failed", ended_by)
         log.info("call ended by %s", ended_by, extra=ctx)

@@ -1,0 +1,38 @@
+"""Twilio's REST API, the one call we make: end a call (Status=completed).
+
+pipecat's serializer hangs up when the pipeline ends while the socket is still
+open; when the socket dropped first it cannot, so the stream endpoint calls
+this to make sure no caller is left on an open line.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+
+def call_resource_url(api_base_url: str, account_sid: str, call_sid: str) -> str:
+    return f"{api_base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}.json"
+
+
+async def hang_up(
+    *, api_base_url: str, account_sid: str, auth_token: str, call_sid: str, timeout_s: float = 5.0
+) -> bool:
+    """True when Twilio ended the call or it had already ended (404/20404)."""
+    if not (account_sid and auth_token):
+        log.warning("cannot hang up: no Twilio credentials", extra={"call_sid": call_sid})
+        return False
+    url = call_resource_url(api_base_url, account_sid, call_sid)
+    try:
+        async with httpx.AsyncClient(timeout=timeout_s) as client:
+            response = await client.post(url, data={"Status": "completed"}, auth=(account_sid, auth_token))
+    except httpx.HTTPError as exc:
+        log.error("hang-up failed: %s", type(exc).__name__, extra={"call_sid": call_sid})
+        return False
+    if response.status_code in (200, 201, 204, 404):
+        return True
+    log.error("hang-up answered %s", response.status_code, extra={"call_sid": call_sid})
+    return False

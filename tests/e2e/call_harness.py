@@ -1,0 +1,202 @@
+"""Harness for the live-call end-to-end tests and the call benchmark.
+
+Runs the real app (uvicorn, real Postgres/Redis, embedded speech engines) and a
+local fake of Twilio's REST API (which records hang-ups) in a background
+thread with its own event loop, so the simulated caller's real-time line and
+the server never share a loop. Creates a demo-like shop through the Books API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+PUBLIC_BASE_URL = "https://execora.test"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class FakeTwilio:
+    """Twilio's Call-update endpoint: records every hang-up (Status=completed)."""
+
+    hangups: list[dict[str, Any]] = field(default_factory=list)
+
+    def app(self) -> Starlette:
+        async def update_call(request: Request) -> JSONResponse:
+            form = await request.form()
+            self.hangups.append(
+                {
+                    "account_sid": request.path_params["account_sid"],
+                    "call_sid": request.path_params["call_sid"],
+                    "status": form.get("Status"),
+                    "auth": bool(request.headers.get("authorization")),
+                }
+            )
+            return JSONResponse({"sid": request.path_params["call_sid"], "status": "completed"})
+
+        return Starlette(
+            routes=[Route("/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}.json", update_call, methods=["POST"])]
+        )
+
+    def hung_up(self, call_sid: str) -> bool:
+        return any(h["call_sid"] == call_sid and h["status"] == "completed" for h in self.hangups)
+
+
+class _Servers:
+    """uvicorn servers on one private loop in a daemon thread."""
+
+    def __init__(self, configs: list[uvicorn.Config]) -> None:
+        self._servers = [uvicorn.Server(c) for c in configs]
+        self._thread = threading.Thread(target=self._run, name="e2e-servers", daemon=True)
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        async def main() -> None:
+            await asyncio.gather(*(s.serve() for s in self._servers))
+
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # surfaced by start()/stop()
+            self.error = exc
+
+    def start(self, timeout_s: float = 60.0) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not all(s.started for s in self._servers):
+            if self.error is not None or not self._thread.is_alive():
+                raise RuntimeError(f"server did not start: {self.error!r}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("server did not start in time")
+            time.sleep(0.05)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        for s in self._servers:
+            s.should_exit = True
+        self._thread.join(timeout_s)
+
+
+@dataclass
+class RunningServer:
+    url: str
+    twilio: FakeTwilio
+    settings: Any
+
+
+@contextlib.contextmanager
+def running_server(settings: Any) -> Iterator[RunningServer]:
+    """The Execora app on a free port plus a fake Twilio REST API it hangs up through."""
+    from app.main import create_app
+
+    app_port, twilio_port = free_port(), free_port()
+    twilio = FakeTwilio()
+    settings = settings.model_copy(
+        update={
+            "port": app_port,
+            "public_base_url": PUBLIC_BASE_URL,
+            "twilio_api_base_url": f"http://127.0.0.1:{twilio_port}",
+        }
+    )
+    app = create_app(settings)
+    servers = _Servers(
+        [
+            uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning", lifespan="on"),
+            uvicorn.Config(twilio.app(), host="127.0.0.1", port=twilio_port, log_level="warning", lifespan="off"),
+        ]
+    )
+    servers.start()
+    try:
+        yield RunningServer(url=f"http://127.0.0.1:{app_port}", twilio=twilio, settings=settings)
+    finally:
+        servers.stop()
+
+
+def unique_phone() -> str:
+    """A fresh Indian mobile number (shop phones are unique across the database)."""
+    return "+9197" + "".join(str(secrets.randbelow(10)) for _ in range(8))
+
+
+@dataclass
+class DemoShop:
+    shop_id: int
+    api_key: str
+    owner_phone: str
+    customers: dict[str, int]
+    products: dict[str, int]
+
+
+DEMO_CUSTOMERS: list[dict[str, Any]] = [
+    {"name": "Suresh", "landmark": ""},
+    {"name": "Meena", "landmark": ""},
+    {"name": "Rahul", "landmark": "Gandhi chowk"},
+    {"name": "Rahul", "landmark": "station road"},
+]
+DEMO_PRODUCTS: list[dict[str, Any]] = [
+    {"name": "milk", "unit": "packet", "price_paise": 3000, "aliases": ["doodh"], "stock": 100},
+    {"name": "bread", "unit": "packet", "price_paise": 4000, "aliases": ["double roti"], "stock": 100},
+    {"name": "sugar", "unit": "kg", "price_paise": 4500, "aliases": ["chini", "cheeni"], "stock": 100},
+]
+
+
+async def create_demo_shop(pool: Any, *, confirm_limit_paise: int = 200_000, pin: str | None = None) -> DemoShop:
+    """A small shop like the demo one, with a fresh owner phone, through the Books API."""
+    from business.books import Books
+    from db.uow import PostgresUnitOfWorkFactory
+
+    books = Books(PostgresUnitOfWorkFactory(pool))
+    phone = unique_phone()
+    shop, api_key = await books.create_shop(
+        "Sharma Kirana Store", phone, pin, settings={"confirm_limit_paise": confirm_limit_paise}
+    )
+    customers: dict[str, int] = {}
+    for c in DEMO_CUSTOMERS:
+        cust = await books.add_customer(shop.id, c["name"], landmark=c["landmark"])
+        key = c["name"] if not c["landmark"] else f"{c['name']}/{c['landmark']}"
+        customers[key] = cust.id
+    products: dict[str, int] = {}
+    for p in DEMO_PRODUCTS:
+        prod = await books.add_product(
+            shop.id, p["name"], unit=p["unit"], price_paise=p["price_paise"], aliases=p["aliases"], stock=p["stock"]
+        )
+        products[p["name"]] = prod.id
+    return DemoShop(shop.id, api_key, phone, customers, products)
+
+
+async def call_rows(pool: Any, call_sid: str) -> tuple[Any, list[Any]]:
+    """The call row and its turns, straight from Postgres."""
+    call = await pool.fetchrow("SELECT * FROM calls WHERE call_sid = $1", call_sid)
+    turns = await pool.fetch(
+        "SELECT t.* FROM call_turns t JOIN calls c ON c.id = t.call_id WHERE c.call_sid = $1 ORDER BY turn_no",
+        call_sid,
+    )
+    return call, list(turns)
+
+
+async def wait_until(predicate: Any, timeout_s: float = 10.0, interval_s: float = 0.1) -> bool:
+    """Poll an async or sync predicate until it is true."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return True
+        await asyncio.sleep(interval_s)
+    return False
