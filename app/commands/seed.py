@@ -24,6 +24,7 @@ from app.commands.common import configure_logging, database_url_for
 from app.resources import books_scope
 from app.settings import load_settings
 from business.books import Books
+from business.demo_shop import SHOP, load_demo_shop
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +42,8 @@ class DemoShop:
     created: bool
 
 
-def _demo_module() -> Any:
-    import importlib
-
-    return importlib.import_module("business.demo_shop")
-
-
 def demo_owner_phone() -> str:
-    return str(getattr(_demo_module(), "DEMO_OWNER_PHONE", "+919800000001"))
+    return str(SHOP["owner_phone"])
 
 
 def _read_key_file(data_dir: Path) -> dict[str, Any]:
@@ -89,12 +84,10 @@ async def ensure_demo_shop(books: Books, data_dir: Path, *, create: bool = True)
     if caller is None:
         if not create:
             return None
-        loaded = await _demo_module().load_demo_shop(books)
-        shop, api_key = loaded if isinstance(loaded, tuple) else (loaded, None)
-        if isinstance(api_key, str):
-            _write_key_file(data_dir, shop.id, api_key)
+        shop, api_key = await load_demo_shop(books)
+        _write_key_file(data_dir, shop.id, api_key)
         log.info("demo shop loaded (shop_id %s)", shop.id)
-        return DemoShop(shop.id, shop.name, phone, api_key if isinstance(api_key, str) else None, True)
+        return DemoShop(shop.id, shop.name, phone, api_key, True)
     shop = caller.shop
     key = await _known_key(books, data_dir, shop.id)
     if key is None:

@@ -33,6 +33,6 @@ def main(argv: list[str]) -> int:
         return 2
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
-        proxy_headers=True, forwarded_allow_ips="*" if settings.public_base_url else None,
+        log_config=None, proxy_headers=True, forwarded_allow_ips="*" if settings.public_base_url else None,
     )
     return 0

@@ -177,7 +177,7 @@ async def _serve(settings: Settings, stop: _Stop, demo: DemoShop | None, started
 
     config = uvicorn.Config(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
-        lifespan="on",
+        lifespan="on", log_config=None,  # our logging (stderr); stdout carries only the banner
     )
     server = uvicorn.Server(config)
     stop.server = server
