@@ -1,0 +1,47 @@
+import pytest
+
+from business.matching import Target, decide, devanagari_to_roman, phonetic, score, similarity, words
+
+
+def target(name: str, nicks: tuple[str, ...] = (), landmark: str = "", phone: str = "") -> Target:
+    variants = [("name", words(name))] + [("nickname", words(n)) for n in nicks]
+    return Target(tuple(variants), words(landmark), phone)
+
+
+@pytest.mark.parametrize(("a", "b"), [("rahul", "raahul"), ("sharma", "sarma"), ("meena", "mina"),
+                                      ("doodh", "dudh"), ("cheeni", "chini"), ("vikas", "bikas")])
+def test_sound_alikes_share_a_key(a: str, b: str) -> None:
+    assert phonetic(a) == phonetic(b)
+    assert similarity(a, b) >= 95
+
+
+def test_devanagari_transliteration() -> None:
+    assert devanagari_to_roman("राहुल") == "rahul"
+    assert devanagari_to_roman("शर्मा जी") == "sharma ji"
+    assert words("गुप्ता") == ("gupta",)
+
+
+def test_landmark_words_pick_the_right_namesake() -> None:
+    a = target("Rahul Verma", landmark="Station Road")
+    b = target("Rahul Singh", landmark="Gandhi Nagar")
+    assert score("Rahul", a).score == score("Rahul", b).score
+    s1, s2 = score("station road wale Rahul", a), score("station road wale Rahul", b)
+    assert s1.score >= 90 and s1.score - s2.score > 20
+    assert "landmark" in s1.matched_on
+
+
+def test_phone_digits_match() -> None:
+    t = target("Meena", phone="919811100006")
+    assert score("0006", t).score == 100
+    assert score("98111 00006", t).matched_on == "phone"
+
+
+def test_decide() -> None:
+    assert decide([95, 40]).chosen == 0
+    amb = decide([92.5, 92.5, 30])
+    assert amb.chosen is None and amb.ambiguous and set(amb.candidates) == {0, 1}
+    weak = decide([70])
+    assert weak.ambiguous and weak.chosen is None  # confirm, never guess
+    none = decide([45, 20])
+    assert not none.ambiguous and none.chosen is None and none.candidates == (0,)
+    assert decide([]).chosen is None
