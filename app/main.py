@@ -19,9 +19,12 @@ from app.api.calls import router as calls_router
 from app.api.calls import twilio_config
 from app.api.errors import install_error_handlers
 from app.api.health import router as health_router
+from app.api.outbox import recordings_router
+from app.api.outbox import router as outbox_router
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
 from telephony.twilio.routes import router as twilio_router
+from telephony.whatsapp.webhook import router as whatsapp_router
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,9 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(api_router)
     app.include_router(calls_router)
     app.include_router(twilio_router)
+    app.include_router(outbox_router)
+    app.include_router(recordings_router)
+    app.include_router(whatsapp_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
