@@ -95,3 +95,87 @@ async def test_quiet_hours_move_due_at_to_the_next_resume_time(pool, redis_url, 
     jobs.cancel_reminder(rid)
     assert not jobs.reminder_job_alive(rid)
     jobs.close()
+
+
+async def _one_reminder(pool) -> int:
+    async with pool.acquire() as conn:
+        shop = await make_shop(conn)
+        cust = await make_customer(conn, shop)
+        return await make_reminder(conn, shop, cust, datetime.now(UTC))
+
+
+def _job_cfg(database_url: str, redis_url: str, queue_name: str, fake, timeout_s: float = 2.0) -> WorkerConfig:
+    return WorkerConfig(
+        database_url=database_url,
+        redis_url=redis_url,
+        queue_name=queue_name,
+        whatsapp=_cfg(fake.base_url, timeout_s),
+        send_window=SendWindow.parse("00:00-24:00"),
+        max_send_attempts=3,
+    )
+
+
+async def test_nothing_sent_goes_back_to_scheduled_then_fails_after_max_attempts(
+    pool, database_url, redis_url, queue_name, fake_whatsapp
+):
+    from workers.reminders import SendNotAttempted
+
+    cfg = _job_cfg(database_url, redis_url, queue_name, fake_whatsapp)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    rid = await _one_reminder(pool)
+    fake_whatsapp.mode = "429"
+    async with pool.acquire() as conn:
+        for attempt in (1, 2):
+            with pytest.raises(SendNotAttempted):
+                await run_reminder(conn, cfg, rid, jobs=jobs)
+            row = await reminder_row(conn, rid)
+            assert (row["status"], row["attempts"]) == ("scheduled", attempt)
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "failed"
+        row = await reminder_row(conn, rid)
+    assert (row["status"], row["attempts"], row["error_code"]) == ("failed", 3, "130429")
+    assert len(fake_whatsapp.for_reminder(rid)) == 3
+    jobs.close()
+
+
+async def test_retry_after_a_5xx_sends_once(pool, database_url, redis_url, queue_name, fake_whatsapp):
+    from workers.reminders import SendNotAttempted
+
+    cfg = _job_cfg(database_url, redis_url, queue_name, fake_whatsapp)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    rid = await _one_reminder(pool)
+    fake_whatsapp.mode = "500"
+    async with pool.acquire() as conn:
+        with pytest.raises(SendNotAttempted):
+            await run_reminder(conn, cfg, rid, jobs=jobs)
+        fake_whatsapp.mode = "ok"
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "sent"
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "noop:sent"
+        row = await reminder_row(conn, rid)
+    assert row["status"] == "sent" and row["attempts"] == 2
+    jobs.close()
+
+
+async def test_timeout_marks_unknown_and_never_resends(pool, database_url, redis_url, queue_name, fake_whatsapp):
+    cfg = _job_cfg(database_url, redis_url, queue_name, fake_whatsapp, timeout_s=0.5)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    rid = await _one_reminder(pool)
+    fake_whatsapp.mode = "stall"
+    async with pool.acquire() as conn:
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "unknown"
+        fake_whatsapp.mode = "ok"
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "noop:unknown"
+    assert len(fake_whatsapp.for_reminder(rid)) == 1
+    jobs.close()
+
+
+async def test_rejected_template_fails_with_the_api_error(pool, database_url, redis_url, queue_name, fake_whatsapp):
+    cfg = _job_cfg(database_url, redis_url, queue_name, fake_whatsapp)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    rid = await _one_reminder(pool)
+    fake_whatsapp.mode = "400"
+    async with pool.acquire() as conn:
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "failed"
+        row = await reminder_row(conn, rid)
+    assert (row["status"], row["error_code"]) == ("failed", "132001")
+    assert "Template" in row["last_error"]
+    jobs.close()
