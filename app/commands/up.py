@@ -23,6 +23,7 @@ import importlib.util
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -221,9 +222,24 @@ def _run(settings: Settings, stop: _Stop) -> int:
         log.info("ready to serve in %.1fs", time.monotonic() - t0)
         if stop.requested:
             return 0
-        return asyncio.run(_serve(settings, stop, demo, services.started))
+        try:
+            return asyncio.run(_serve(settings, stop, demo, services.started))
+        except SystemExit as exc:  # uvicorn exits on a startup failure (e.g. the port got taken)
+            log.error("HTTP server could not start (exit %s)", exc.code)
+            return 1
     finally:
         services.stop()
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Can we listen on host:port? Checked before starting anything, for a clear message."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def main(argv: list[str]) -> int:
@@ -248,6 +264,10 @@ def main(argv: list[str]) -> int:
         with _data_dir_lock(settings.data_dir) as locked:
             if not locked:
                 print(f"execora up: another `execora up` is using {settings.data_dir}", file=sys.stderr)
+                return 1
+            if not _port_free(settings.host, settings.port):
+                print(f"execora up: {settings.host}:{settings.port} is in use; set PORT to another port",
+                      file=sys.stderr)
                 return 1
             code = _run(settings, stop)
     finally:
