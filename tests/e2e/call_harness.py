@@ -98,6 +98,7 @@ class RunningServer:
     url: str
     twilio: FakeTwilio
     settings: Any
+    app: Any = None
 
 
 @contextlib.contextmanager
@@ -123,7 +124,7 @@ def running_server(settings: Any) -> Iterator[RunningServer]:
     )
     servers.start()
     try:
-        yield RunningServer(url=f"http://127.0.0.1:{app_port}", twilio=twilio, settings=settings)
+        yield RunningServer(url=f"http://127.0.0.1:{app_port}", twilio=twilio, settings=settings, app=app)
     finally:
         servers.stop()
 

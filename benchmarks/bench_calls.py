@@ -1,0 +1,423 @@
+"""Live-call benchmark: concurrent and sequential simulated calls against a real server.
+
+Starts the Execora app as a separate process (uvicorn, embedded speech engines,
+a fresh database on the local PostgreSQL, Redis) plus a fake Twilio REST API,
+then places Twilio-faithful simulated calls (real-time 20 ms mu-law frames).
+
+Prints:
+1. N concurrent calls (default 20): turn latency p50/p95 split by stage (the
+   server's own per-turn timings) and end-of-speech to first bot audio as the
+   caller hears it; server CPU (share of one core) and RSS per call; late bot
+   audio frames (playback buffer ran dry mid-reply) and late caller frames.
+2. RSS of the server after M sequential calls (default 200), sampled along the way.
+3. Recognition through the router: a spoken command set over several espeak
+   voices, speeds and noise levels; commands right, commands asked again
+   (read-back, question, not understood) and wrong bookings (must be zero).
+
+    .venv/bin/python benchmarks/bench_calls.py [--calls 20] [--sequential 200] [--recognition-calls 8]
+
+Counts are configurable; the figures say what was run. Needs PostgreSQL and
+Redis (BENCH_ADMIN_DSN, BENCH_REDIS_URL; defaults: the local servers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+import psutil  # noqa: E402
+
+from telephony.simulated_caller import CallerOptions, SimulatedCaller  # noqa: E402
+from tests.e2e.call_harness import (  # noqa: E402
+    PUBLIC_BASE_URL,
+    DemoShop,
+    FakeTwilio,
+    _Servers,
+    create_demo_shop,
+    free_port,
+)
+
+ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+AUTH_TOKEN = "bench-twilio-token"
+ACCOUNT_SID = "AC" + "b" * 32
+STAGES = (
+    ("recognise", "speech_end", "transcript_final"),
+    ("understand", "transcript_final", "understood"),
+    ("action", "understood", "action_done"),
+    ("reply_audio", None, "first_reply_audio"),
+    ("server_total", "speech_end", "first_reply_audio"),
+)
+CONVERSATION = ["Suresh ka kitna baaki hai", "Suresh ne bees rupaye diye", "Meena ka kitna baaki hai"]
+
+
+@dataclass(frozen=True)
+class Command:
+    text: str
+    action: str
+    customer: str
+    amount_paise: int | None = None  # payments/udhaar: the amount; invoices: the total
+
+
+RECOGNITION_SET = [
+    Command("Suresh ka kitna baaki hai", "balance", "Suresh"),
+    Command("Meena ka kitna baaki hai", "balance", "Meena"),
+    Command("Suresh ne bees rupaye diye", "record_payment", "Suresh", 2000),
+    Command("Meena ne pachaas rupaye diye", "record_payment", "Meena", 5000),
+    Command("Suresh ko do packet doodh", "create_invoice", "Suresh", 6000),
+    Command("Meena ko ek packet bread", "create_invoice", "Meena", 4000),
+    Command("Suresh ke khate mein sau rupaye likh do", "add_udhaar", "Suresh", 10000),
+    Command("Meena ke khate mein do sau rupaye likh do", "add_udhaar", "Meena", 20000),
+    Command("Meena ne sau rupaye diye", "record_payment", "Meena", 10000),
+    Command("Suresh ko teen packet bread", "create_invoice", "Suresh", 12000),
+]
+VOICES = ["en-us", "en", "en-us+f3"]
+RATES = [150, 175]
+SNRS: list[float | None] = [None, 20.0]
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+class BenchCaller(SimulatedCaller):
+    """The simulated caller, also counting bot audio that arrived after playback needed it."""
+
+    def __init__(self, *args: Any, snr_db: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.late_bot_frames = 0
+        self._last_bot_at: float | None = None
+        self._snr_db = snr_db
+
+    def _on_bot_audio(self, audio: bytes, now: float) -> None:
+        if self._last_bot_at is not None and now - self._last_bot_at < 0.25 and now > self._play_end + 0.02:
+            self.late_bot_frames += 1  # mid-reply, and the caller's playback had already run dry
+        self._last_bot_at = now
+        super()._on_bot_audio(audio, now)
+
+    def speech_frames(self, text: str, voice: str | None = None, rate_wpm: int | None = None) -> list[bytes]:
+        if self._snr_db is None:
+            return super().speech_frames(text, voice, rate_wpm)
+        from bot.voice import espeak
+        from bot.voice.audio import PHONE_RATE, add_noise_snr, mulaw_encode, resample
+        from telephony.simulated_caller import protocol as tw
+        from telephony.simulated_caller.caller import trim_silence
+
+        utt = espeak.synthesize(text, voice or self.options.voice, rate_wpm or self.options.rate_wpm)
+        pcm8 = trim_silence(resample(utt.pcm, utt.sample_rate, PHONE_RATE))
+        return tw.frames_20ms(mulaw_encode(add_noise_snr(pcm8, self._snr_db, seed=len(text))))
+
+
+@dataclass
+class Env:
+    dsn: str
+    server_url: str
+    process: subprocess.Popen[bytes]
+    twilio: FakeTwilio
+    fake: _Servers
+    pool: asyncpg.Pool
+    ps: psutil.Process
+    data_dir: Path
+    shops: list[DemoShop] = field(default_factory=list)
+
+    def rss_mb(self) -> float:
+        return float(self.ps.memory_info().rss) / 2**20
+
+    def cpu_s(self) -> float:
+        t = self.ps.cpu_times()
+        return float(t.user + t.system)
+
+
+def start_server(cmd: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+
+async def setup_env(tmp: Path) -> Env:
+    from db.migrate import apply_migrations
+    from db.pool import create_pool
+
+    name = f"execora_bench_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    dsn = ADMIN_DSN.rpartition("/")[0] + f"/{name}"
+    await apply_migrations(dsn)
+    pool = await create_pool(dsn, min_size=1, max_size=10)
+    twilio = FakeTwilio()
+    import uvicorn
+
+    twilio_port, app_port = free_port(), free_port()
+    fake = _Servers([uvicorn.Config(twilio.app(), host="127.0.0.1", port=twilio_port, log_level="warning")])
+    fake.start()
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=dsn, REDIS_URL=REDIS_URL, DATA_DIR=str(tmp), APP_SECRET="bench-secret",
+        PUBLIC_BASE_URL=PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_API_BASE_URL=f"http://127.0.0.1:{twilio_port}", LOG_LEVEL="WARNING",
+    )
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+           "--port", str(app_port), "--log-level", "warning", "--ws-max-size", "1048576"]
+    proc = start_server(cmd, env, tmp / "server.log")
+    url = f"http://127.0.0.1:{app_port}"
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            try:
+                if (await client.get(url + "/health")).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError(f"server did not start; see {tmp / 'server.log'}")
+    return Env(dsn, url, proc, twilio, fake, pool, psutil.Process(proc.pid), tmp)
+
+
+async def teardown_env(env: Env) -> None:
+    env.process.terminate()
+    try:
+        env.process.wait(15)
+    except subprocess.TimeoutExpired:
+        env.process.kill()
+    env.fake.stop()
+    await env.pool.close()
+    name = env.dsn.rpartition("/")[2]
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+def make_caller(env: Env, shop: DemoShop, *, voice: str = "en-us", rate: int = 150,
+                snr_db: float | None = None) -> BenchCaller:
+    opts = CallerOptions(server_url=env.server_url, public_base_url=PUBLIC_BASE_URL, auth_token=AUTH_TOKEN,
+                         account_sid=ACCOUNT_SID, from_number=shop.owner_phone, voice=voice, rate_wpm=rate)
+    return BenchCaller(opts, snr_db=snr_db)
+
+
+async def latest_turn(pool: asyncpg.Pool, call_sid: str, after: int, timeout_s: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        row = await pool.fetchrow(
+            """SELECT t.* FROM call_turns t JOIN calls c ON c.id = t.call_id
+               WHERE c.call_sid = $1 AND t.turn_no > $2 ORDER BY t.turn_no DESC LIMIT 1""",
+            call_sid, after,
+        )
+        if row is not None:
+            return row
+        await asyncio.sleep(0.1)
+    return None
+
+
+async def one_call(env: Env, shop: DemoShop, commands: list[str]) -> BenchCaller:
+    call = make_caller(env, shop)
+    await call.place_call()
+    await call.connect()
+    await call.wait_for_greeting(timeout_s=20)
+    for text in commands:
+        turn = await call.say(text)
+        await call.wait_for_reply(turn, timeout_s=20)
+    bye = await call.say("theek hai bye")
+    await call.wait_for_reply(bye, timeout_s=10)
+    await call.wait_closed(5)
+    await call.hangup()
+    return call
+
+
+async def concurrent_phase(env: Env, n: int) -> None:
+    shops = env.shops[:n]
+    rss0, cpu0, t0 = env.rss_mb(), env.cpu_s(), time.monotonic()
+    peak = {"rss": rss0}
+    stop = asyncio.Event()
+
+    async def sample() -> None:
+        while not stop.is_set():
+            peak["rss"] = max(peak["rss"], env.rss_mb())
+            await asyncio.sleep(0.5)
+
+    sampler = asyncio.create_task(sample())
+    calls = await asyncio.gather(*(one_call(env, s, CONVERSATION) for s in shops), return_exceptions=True)
+    stop.set()
+    await sampler
+    wall, cpu = time.monotonic() - t0, env.cpu_s() - cpu0
+    ok = [c for c in calls if isinstance(c, BenchCaller)]
+    failed = len(calls) - len(ok)
+    heard = [t.latency_s for c in ok for t in c.turns[1:] if t.said and t.latency_s is not None]
+    stage_values: dict[str, list[float]] = {name: [] for name, _, _ in STAGES}
+    turns_total = 0
+    for c in ok:
+        rows = await env.pool.fetch(
+            """SELECT t.timings FROM call_turns t JOIN calls c ON c.id = t.call_id
+               WHERE c.call_sid = $1 AND t.source = 'speech'""", c.call_sid)
+        for r in rows:
+            tm = r["timings"]
+            turns_total += 1
+            for name, a, b in STAGES:
+                start = tm.get(a) if a else max(tm.get("action_done", 0), tm.get("understood", 0)) or None
+                if start is not None and b in tm:
+                    stage_values[name].append(tm[b] - start)
+    print(f"\n== {n} concurrent calls ({len(ok)} completed, {failed} failed), {turns_total} spoken turns, "
+          f"{wall:.1f} s wall ==")
+    print(f"{'stage (ms)':<16}{'p50':>9}{'p95':>9}{'n':>6}")
+    for name, values in stage_values.items():
+        print(f"{name:<16}{pct(values, .5):>9.0f}{pct(values, .95):>9.0f}{len(values):>6}")
+    ms = [x * 1000 for x in heard]
+    print(f"{'caller_hears':<16}{pct(ms, .5):>9.0f}{pct(ms, .95):>9.0f}{len(ms):>6}   "
+          "(end of caller speech -> first bot audio, caller side)")
+    print(f"server CPU: {cpu:.1f} s over {wall:.1f} s = {cpu / wall * 100:.0f}% of one core; "
+          f"{cpu / wall * 100 / max(n, 1):.1f}% of a core per concurrent call")
+    print(f"server RSS: {rss0:.0f} MB before, {peak['rss']:.0f} MB peak -> "
+          f"{(peak['rss'] - rss0) / max(n, 1):.1f} MB per concurrent call")
+    late_bot = sum(c.late_bot_frames for c in ok)
+    bot_frames = sum(len(c._bot_track) // 160 for c in ok)
+    late_caller = sum(c.events.late_frames for c in ok)
+    sent = sum(c.events.frames_sent for c in ok)
+    print(f"late bot audio frames: {late_bot} of ~{bot_frames}; late caller frames (bench host load): "
+          f"{late_caller} of {sent}")
+    hung = sum(1 for c in ok if env.twilio.hung_up(c.call_sid))
+    print(f"calls the bot hung up through the (fake) Twilio REST API: {hung}/{len(ok)}")
+
+
+async def sequential_phase(env: Env, m: int) -> None:
+    shop = env.shops[0]
+    samples: list[tuple[int, float]] = [(0, env.rss_mb())]
+    t0 = time.monotonic()
+    errors = 0
+    every = max(1, m // 8)
+    for i in range(1, m + 1):
+        try:
+            call = make_caller(env, shop)
+            await call.place_call()
+            await call.connect()
+            await call.wait_for_greeting(timeout_s=20)
+            turn = await call.say("Suresh ka kitna baaki hai")
+            await call.wait_for_reply(turn, timeout_s=20, quiet_s=0.3)
+            await call.hangup()
+        except Exception:
+            errors += 1
+        if i % every == 0 or i == m:
+            await asyncio.sleep(0.5)
+            samples.append((i, env.rss_mb()))
+    print(f"\n== {m} sequential calls ({errors} failed) in {time.monotonic() - t0:.0f} s ==")
+    print("server RSS (MB) after calls: " + ", ".join(f"{i}: {r:.0f}" for i, r in samples))
+    if len(samples) > 2:
+        (i1, r1), (i2, r2) = samples[1], samples[-1]
+        print(f"growth after warm-up: {(r2 - r1) / max(i2 - i1, 1) * 1024:.0f} KB per call")
+
+
+async def recognition_call(env: Env, shop: DemoShop, voice: str, rate: int, snr: float | None,
+                           tally: dict[str, int], wrong: list[str]) -> None:
+    call = make_caller(env, shop, voice=voice, rate=rate, snr_db=snr)
+    await call.place_call()
+    await call.connect()
+    await call.wait_for_greeting(timeout_s=20)
+    last_turn = 0
+    try:
+        for cmd in RECOGNITION_SET:
+            turn = await call.say(cmd.text)
+            await call.wait_for_reply(turn, timeout_s=20)
+            row = await latest_turn(env.pool, call.call_sid, last_turn)
+            if row is None:
+                tally["no_answer"] += 1
+                continue
+            last_turn = row["turn_no"]
+            result = row["result"] or {}
+            asked = bool(result.get("awaiting_confirmation") or result.get("asked") or
+                         result.get("error") in ("ambiguous_customer", "ambiguous_product"))
+            if result.get("awaiting_confirmation"):
+                # A careful shopkeeper: says no and repeats; the bench counts it as asked again.
+                await call.send_dtmf("2")
+                row2 = await latest_turn(env.pool, call.call_sid, last_turn)
+                if row2 is not None:
+                    last_turn = row2["turn_no"]
+                await call.wait_for_reply(call.turns[-1], timeout_s=10, quiet_s=0.5)
+            if asked:
+                tally["asked_again"] += 1
+                continue
+            expected_customer = shop.customers.get(cmd.customer)
+            posted = any(k in result for k in ("invoice_id", "payment_ids", "entry_id"))
+            amount = result.get("total_paise") if cmd.action == "create_invoice" else result.get("amount_paise")
+            matches = (row["action"] == cmd.action and result.get("customer_id") == expected_customer
+                       and (cmd.amount_paise is None or amount == cmd.amount_paise))
+            if matches:
+                tally["right"] += 1
+            elif posted:
+                tally["wrong_booking"] += 1
+                wrong.append(f"{voice}/{rate}/{snr}: said {cmd.text!r}, heard {row['heard']!r} -> "
+                             f"{row['action']} {result}")
+            else:
+                tally["other"] += 1  # a read about the wrong customer, an error reply, ...
+    finally:
+        await call.hangup()
+
+
+async def recognition_phase(env: Env, calls: int, parallel: int) -> None:
+    combos = list(itertools.product(VOICES, RATES, SNRS))[:calls]
+    tally = {"right": 0, "asked_again": 0, "wrong_booking": 0, "other": 0, "no_answer": 0}
+    wrong: list[str] = []
+    sem = asyncio.Semaphore(parallel)
+    shops = iter(env.shops)
+
+    async def run(combo: tuple[str, int, float | None]) -> None:
+        async with sem:
+            await recognition_call(env, next(shops), *combo, tally, wrong)
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(run(c) for c in combos), return_exceptions=True)
+    total = sum(tally.values())
+    print(f"\n== recognition through the router: {total} commands = {len(RECOGNITION_SET)} x {len(combos)} "
+          f"(voice, wpm, SNR dB) in {time.monotonic() - t0:.0f} s ==")
+    print("combinations: " + ", ".join(f"{v}/{r}/{'clean' if s is None else s}" for v, r, s in combos))
+    for k, v in tally.items():
+        print(f"{k:<14}{v:>5}  ({v / max(total, 1) * 100:.0f}%)")
+    for w in wrong:
+        print("WRONG BOOKING:", w)
+
+
+async def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--calls", type=int, default=20, help="concurrent calls")
+    ap.add_argument("--sequential", type=int, default=200, help="sequential calls for the RSS check")
+    ap.add_argument("--recognition-calls", type=int, default=len(VOICES) * len(RATES) * len(SNRS),
+                    help="calls of the recognition run (each says the whole command set)")
+    ap.add_argument("--recognition-parallel", type=int, default=4)
+    args = ap.parse_args()
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="execora-bench-") as tmp:
+        env = await setup_env(Path(tmp))
+        try:
+            need = max(args.calls, args.recognition_calls, 1)
+            env.shops = [await create_demo_shop(env.pool) for _ in range(need)]
+            print(f"server pid {env.process.pid}; {os.cpu_count()} CPUs on this host (callers share them)")
+            if args.calls:
+                await concurrent_phase(env, args.calls)
+            if args.sequential:
+                await sequential_phase(env, args.sequential)
+            if args.recognition_calls:
+                await recognition_phase(env, args.recognition_calls, args.recognition_parallel)
+        finally:
+            await teardown_env(env)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
