@@ -15,8 +15,8 @@ import soxr
 
 PHONE_RATE = 8000
 _BIAS = 0x84
-_CLIP = 32635
-_EXP_LUT = np.array([0, 0, 1, 1] + [2] * 4 + [3] * 8 + [4] * 16 + [5] * 32 + [6] * 64 + [7] * 128, dtype=np.int32)
+_CLIP14 = 8159
+_SEG_END = np.array([0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF], dtype=np.int32)
 
 
 def _decode_table() -> np.ndarray:
@@ -33,14 +33,13 @@ _DECODE = _decode_table()
 
 
 def mulaw_encode(pcm: bytes) -> bytes:
-    """int16 little-endian PCM -> G.711 mu-law bytes (one byte per sample)."""
-    x = np.frombuffer(pcm, dtype="<i2").astype(np.int32)
-    sign = np.where(x < 0, 0x80, 0)
-    mag = np.minimum(np.abs(x), _CLIP) + _BIAS
-    exponent = _EXP_LUT[(mag >> 7) & 0xFF]
-    mantissa = (mag >> (exponent + 3)) & 0x0F
-    out = ~(sign | (exponent << 4) | mantissa) & 0xFF
-    return out.astype(np.uint8).tobytes()
+    """int16 little-endian PCM -> G.711 mu-law bytes (bit-exact with the classic reference coder)."""
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.int32) >> 2  # 14-bit, as G.711 specifies
+    mask = np.where(x < 0, 0x7F, 0xFF)
+    mag = np.minimum(np.abs(x), _CLIP14) + (_BIAS >> 2)
+    seg = np.searchsorted(_SEG_END, mag)
+    uval = np.where(seg >= 8, 0x7F, (np.minimum(seg, 7) << 4) | ((mag >> (np.minimum(seg, 7) + 1)) & 0x0F))
+    return (uval ^ mask).astype(np.uint8).tobytes()
 
 
 def mulaw_decode(data: bytes) -> bytes:

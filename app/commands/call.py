@@ -1,0 +1,148 @@
+"""`execora call "Rahul ka balance batao" ["Rahul ne 200 cash diye" ...]`: a simulated Twilio call.
+
+Places a call on a running server exactly as Twilio would (signed webhook,
+Media Streams over the WebSocket in real time) and prints, per turn, what was
+said, the bot's reply and the latency from the end of speech to the bot's
+first audio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from app.settings import load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="execora call", description="Place a simulated Twilio call on a running server.")
+    p.add_argument("sentences", nargs="*", help="what the caller says, one turn each")
+    p.add_argument("--from", dest="from_number", default="+919800000001", help="caller number (default: demo owner)")
+    p.add_argument("--to", dest="to_number", default="+14155550100", help="the shop's Twilio number")
+    p.add_argument("--server", default="http://127.0.0.1:3000", help="server base URL")
+    p.add_argument("--dtmf", default="", help="DTMF digits to press after the greeting")
+    p.add_argument("--hangup-mid-sentence", action="store_true", help="hang up half-way through the last sentence")
+    p.add_argument("--voice", default="en-us", help="espeak-ng voice of the caller (e.g. en-us, en-us+f3, hi)")
+    p.add_argument("--speed", type=int, default=150, help="words per minute")
+    p.add_argument("--wav-out", default="", help="write the bot's audio to this WAV file")
+    p.add_argument("--both-sides", action="store_true", help="WAV with caller (left) and bot (right)")
+    p.add_argument("--api-key", default=os.environ.get("EXECORA_API_KEY", ""), help="shop API key to read turns")
+    p.add_argument("--no-recognise", action="store_true", help="do not recognise the bot's replies")
+    p.add_argument("--reply-timeout", type=float, default=10.0, help="seconds to wait for each reply")
+    return p
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from telephony.simulated_caller import CallerOptions, SimulatedCaller
+    from telephony.simulated_caller.listen import reply_recognizer
+
+    settings = load_settings()
+    options = CallerOptions(
+        server_url=args.server,
+        public_base_url=settings.public_base_url,
+        auth_token=settings.twilio_auth_token.get_secret_value(),
+        account_sid=settings.twilio_account_sid or "AC" + "0" * 32,
+        from_number=args.from_number,
+        to_number=args.to_number,
+        voice=args.voice,
+        rate_wpm=args.speed,
+        api_key=args.api_key,
+    )
+    caller = SimulatedCaller(options)
+    try:
+        answer = await caller.place_call()
+    except Exception as exc:
+        print(f"call failed: the voice webhook answered {exc}", file=sys.stderr)
+        return 1
+    if not answer.connects:
+        said = " ".join(answer.says) or "(nothing)"
+        print(f"call refused: {said}")
+        return 3
+    try:
+        await caller.connect()
+    except Exception as exc:
+        print(f"call failed: could not open the media stream ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
+    ears = None
+    if not args.no_recognise:
+        ears = await asyncio.to_thread(reply_recognizer, list(args.sentences), settings.data_dir / "voice-cache")
+    try:
+        await caller.wait_for_greeting(timeout_s=args.reply_timeout)
+        if args.dtmf:
+            await caller.send_dtmf(args.dtmf)
+            await caller.wait_for_reply(timeout_s=args.reply_timeout)
+        sentences = list(args.sentences)
+        last_cut = args.hangup_mid_sentence and sentences
+        for i, sentence in enumerate(sentences):
+            if caller.closed:
+                break
+            if last_cut and i == len(sentences) - 1:
+                await caller.hang_up_mid_sentence(sentence)
+                break
+            turn = await caller.say(sentence)
+            await caller.wait_for_reply(turn, timeout_s=args.reply_timeout)
+        if not caller.closed and not args.hangup_mid_sentence:
+            await caller.pause(0.5)
+    finally:
+        await caller.hangup()
+    server_turns = await caller.fetch_server_turns()
+    _print_report(caller, ears, server_turns)
+    if args.wav_out:
+        caller.write_wav(Path(args.wav_out), both_sides=args.both_sides)
+        print(f"bot audio written to {args.wav_out}")
+    return 0
+
+
+def _server_reply(server_turns: list[dict[str, object]] | None, index: int) -> str | None:
+    if not server_turns or index >= len(server_turns):
+        return None
+    t = server_turns[index]
+    for key in ("reply_text", "reply", "response"):
+        if isinstance(t.get(key), str):
+            return str(t[key])
+    return None
+
+
+def _print_report(caller: object, ears: object, server_turns: list[dict[str, object]] | None) -> None:
+    from bot.voice.recognizer import Recognizer
+    from telephony.simulated_caller import SimulatedCaller
+    from telephony.simulated_caller.listen import hear
+
+    assert isinstance(caller, SimulatedCaller)
+    print(f"call {caller.call_sid}")
+    spoken_turns = [t for t in caller.turns if t.said]
+    greeting = caller.turns[0] if caller.turns else None
+    if greeting is not None and greeting.reply_mulaw:
+        heard = hear(ears, greeting.reply_pcm) if isinstance(ears, Recognizer) else ""
+        first = f"{greeting.latency_s * 1000:.0f} ms after connect" if greeting.latency_s is not None else "n/a"
+        print(f"greeting  ({greeting.reply_seconds:.1f} s audio, first audio {first})" + (f": heard {heard!r}" if heard else ""))
+    for i, turn in enumerate(spoken_turns, start=1):
+        print(f"[{i}] caller: {turn.said}" + ("  (hung up mid-sentence)" if turn.cut else ""))
+        logged = _server_reply(server_turns, i - 1)
+        if isinstance(ears, Recognizer) and turn.reply_mulaw:
+            turn.heard = hear(ears, turn.reply_pcm)
+        if logged is not None:
+            print(f"    bot (server log): {logged}")
+        if turn.heard is not None:
+            print(f"    bot (heard):      {turn.heard or '(nothing recognised)'}")
+        if not turn.reply_mulaw:
+            print("    bot: (no reply audio)")
+        latency = f"{turn.latency_s * 1000:.0f} ms" if turn.latency_s is not None else "n/a"
+        print(f"    latency end of speech -> first bot audio: {latency}; reply {turn.reply_seconds:.1f} s; clears {turn.clears}")
+    ev = caller.events
+    print(
+        f"frames sent {ev.frames_sent} (late {ev.late_frames}), clears {len(ev.clears)}, "
+        f"marks {len(ev.marks_received)} (echoed {len(ev.marks_echoed)}), close code {ev.close_code}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.sentences and not args.dtmf:
+        _parser().print_usage(sys.stderr)
+        print("execora call: give at least one sentence (or --dtmf)", file=sys.stderr)
+        return 2
+    return asyncio.run(_run(args))

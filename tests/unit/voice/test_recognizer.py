@@ -1,0 +1,45 @@
+import pytest
+
+from bot.voice import ShopVocabulary, espeak
+from bot.voice.audio import noise, phone_line
+from bot.voice.language_model import build_shop_model
+from bot.voice.recognizer import Recognizer
+
+
+def _phone(text: str, voice: str = "en-us", rate: int = 150) -> bytes:
+    u = espeak.synthesize(text, voice, rate)
+    return phone_line(u.pcm, u.sample_rate)
+
+
+@pytest.fixture(scope="module")
+def recognizer(voice_cache, demo_vocab: ShopVocabulary) -> Recognizer:  # type: ignore[no-untyped-def]
+    return Recognizer(build_shop_model(demo_vocab, voice_cache))
+
+
+@pytest.mark.parametrize("text", ["Rahul ka balance batao", "chini kitni bachi hai", "kal kitna dhandha hua"])
+def test_recognises_commands_over_the_phone_codec(recognizer: Recognizer, text: str) -> None:
+    t = recognizer.recognize(_phone(text))
+    assert t.text == text.lower()
+    assert 0.0 < t.confidence <= 1.0
+    assert [w.word for w in t.words] == t.text.split()
+    assert t.decode_s < t.audio_s  # faster than real time
+    assert t.finalise_s < 0.5
+
+
+def test_line_noise_alone_is_empty_or_weak(recognizer: Recognizer) -> None:
+    t = recognizer.recognize(noise(8000, 30, seed=5))
+    assert t.is_empty or t.confidence < 0.9
+
+
+def test_empty_audio(recognizer: Recognizer) -> None:
+    assert recognizer.recognize(b"").is_empty
+
+
+def test_swap_model_into_live_decoder(voice_cache, demo_vocab: ShopVocabulary) -> None:  # type: ignore[no-untyped-def]
+    rec = Recognizer(build_shop_model(demo_vocab, voice_cache))
+    audio = _phone("Kishore ka balance batao")
+    assert "kishore" not in rec.recognize(audio).text
+    bigger = ShopVocabulary.of(list(demo_vocab.customer_names) + ["Kishore"], list(demo_vocab.product_names))
+    rec.swap_model(build_shop_model(bigger, voice_cache))
+    assert rec.model.digest == build_shop_model(bigger, voice_cache).digest
+    assert rec.recognize(audio).text == "kishore ka balance batao"
