@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     elevenlabs_base_url: str = ""
     elevenlabs_voice_id: str = ""
     elevenlabs_model: str = "eleven_flash_v2_5"
+    # Embedded engines (no keys): espeak-ng voices for Roman-script and Devanagari replies, speed (wpm).
+    embedded_voice_en: str = "en-us"
+    embedded_voice_hi: str = "hi"
+    embedded_voice_rate: int = 165
+    # Where per-shop recognition models are cached (empty: DATA_DIR/voice-cache).
+    voice_cache_dir: str = ""
+    # Embedded recognition below this confidence (0..1) is treated as weak: read back, do not book.
+    stt_min_confidence: float = 0.35
     # Reply language by default: hinglish, hi or en.
     reply_language: str = "hinglish"
 
