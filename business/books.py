@@ -47,6 +47,7 @@ from business.models import (
     InvoiceQuote,
     ItemRequest,
     LedgerPosting,
+    NewStockMove,
     Outstanding,
     PaymentResult,
     PaymentSplit,
@@ -252,11 +253,10 @@ class Books:
                 shop_id=shop_id, whatsapp_opt_in=bool(whatsapp_opt_in), created_at=now, **fields
             )
             if opening_balance_paise:
-                await uow.ledger.add(
+                _, bal = await uow.ledger.post(
                     shop_id=shop_id, customer_id=c.id, kind="opening_balance",
                     amount_paise=opening_balance_paise, created_at=now, note="opening balance",
                 )
-                bal = await uow.customers.add_to_balance(shop_id, c.id, opening_balance_paise)
                 c = replace(c, balance_paise=bal)
             return c
 
@@ -358,11 +358,10 @@ class Books:
                 gst_rate_bp=gst_rate_bp, hsn=hsn, low_stock_milli=low, created_at=now,
             )
             if opening:
-                await uow.stock_moves.add(
-                    shop_id=shop_id, product_id=p.id, kind="opening", qty_milli=opening, created_at=now,
-                    note="opening stock",
+                _, p = await uow.stock_moves.post(
+                    shop_id=shop_id, move=NewStockMove(p.id, "opening", opening, note="opening stock"),
+                    created_at=now,
                 )
-                p = await uow.products.add_to_stock(shop_id, p.id, opening)
             return p
 
         return await self._action(shop_id, idempotency_key, "add_product", Product, body)
@@ -407,11 +406,11 @@ class Books:
                 kind, delta = "adjustment", milli - p.stock_milli
             if delta == 0:
                 return StockChange(p, None)
-            move = await uow.stock_moves.add(
-                shop_id=shop_id, product_id=p.id, kind=kind, qty_milli=delta, created_at=self._clock.now(),
-                note=_text(note, "note"),
+            move, after_move = await uow.stock_moves.post(
+                shop_id=shop_id, move=NewStockMove(p.id, kind, delta, note=_text(note, "note")),
+                created_at=self._clock.now(),
             )
-            return StockChange(await uow.products.add_to_stock(shop_id, p.id, delta), move)
+            return StockChange(after_move, move)
 
         return await self._action(shop_id, key, f"{mode}_stock", StockChange, body)
 
@@ -459,18 +458,23 @@ class Books:
             raise ValidationError("a credit sale needs a customer", "customer_id")
         resolved: list[tuple[ItemRequest, Product, int]] = []
         catalogue: list[Product] | None = None
+        # Names are resolved against the catalogue first; then every product is locked in one
+        # statement in id order, so two invoices never wait on each other in opposite orders.
+        wanted: list[int] = []
         for req in requests:
-            if isinstance(req.product, str) and not req.product.strip().isdigit():
+            pid = _product_id(req.product)
+            if pid is None:
                 if catalogue is None:
                     catalogue = await uow.products.list_all(shop.id)
-                product = search.resolve_product(req.product, catalogue)
-            else:
-                product = await self._product(uow, shop.id, req.product)
+                pid = search.resolve_product(str(req.product), catalogue).id
+            wanted.append(pid)
+        if lock:
+            current = await uow.products.lock(shop.id, wanted)
+        else:
+            current = {pid: await self._product(uow, shop.id, pid) for pid in dict.fromkeys(wanted)}
+        for req, pid in zip(requests, wanted, strict=True):
+            product = current[pid]
             resolved.append((req, product, units.to_milli(req.quantity, req.unit, product.unit)))
-        ids = sorted({p.id for _, p, _ in resolved})
-        current = await uow.products.lock(shop.id, ids) if lock else {
-            p.id: p for _, p, _ in resolved
-        }
         if not shop.settings.allow_negative_stock:
             need: dict[int, int] = {}
             for _, p, milli in resolved:
@@ -542,19 +546,20 @@ class Books:
             invoice, line_ids = await uow.invoices.add(
                 quote=quote, fy=fy, seq=seq, invoice_no=invoice_number(fy, seq), issued_at=now
             )
-            for line, line_id in zip(quote.lines, line_ids, strict=True):
-                await uow.stock_moves.add(
-                    shop_id=shop_id, product_id=line.product_id, kind="sale", qty_milli=-line.qty_milli,
-                    created_at=now, invoice_line_id=line_id,
-                )
-                await uow.products.add_to_stock(shop_id, line.product_id, -line.qty_milli)
+            await uow.stock_moves.post_many(
+                shop_id=shop_id,
+                moves=[
+                    NewStockMove(line.product_id, "sale", -line.qty_milli, invoice_line_id=line_id)
+                    for line, line_id in zip(quote.lines, line_ids, strict=True)
+                ],
+                created_at=now,
+            )
             if payment_mode == "credit" and customer_id is not None and invoice.total_paise > 0:
-                await uow.ledger.add(
+                await uow.ledger.post(
                     shop_id=shop_id, customer_id=customer_id, kind="sale_credit",
                     amount_paise=invoice.total_paise, created_at=now, invoice_id=invoice.id,
                     note=invoice.invoice_no,
                 )
-                await uow.customers.add_to_balance(shop_id, customer_id, invoice.total_paise)
             return invoice
 
         inv = await self._action(shop_id, idempotency_key, "create_invoice", Invoice, body)
@@ -623,20 +628,22 @@ class Books:
             now = self._clock.now()
             moves = await uow.stock_moves.for_invoice(inv.id)
             await uow.products.lock(shop_id, sorted({m.product_id for m in moves}))
-            for m in moves:
-                await uow.stock_moves.add(
-                    shop_id=shop_id, product_id=m.product_id, kind="reversal", qty_milli=-m.qty_milli,
-                    created_at=now, reversal_of=m.id, note=f"cancel {inv.invoice_no}",
-                )
-                await uow.products.add_to_stock(shop_id, m.product_id, -m.qty_milli)
+            await uow.stock_moves.post_many(
+                shop_id=shop_id,
+                moves=[
+                    NewStockMove(m.product_id, "reversal", -m.qty_milli, reversal_of=m.id,
+                                 note=f"cancel {inv.invoice_no}")
+                    for m in moves
+                ],
+                created_at=now,
+            )
             for e in await uow.ledger.for_invoice(inv.id):
                 if e.kind == "reversal":
                     continue
-                await uow.ledger.add(
+                await uow.ledger.post(
                     shop_id=shop_id, customer_id=e.customer_id, kind="reversal", amount_paise=-e.amount_paise,
                     created_at=now, invoice_id=inv.id, reversal_of=e.id, note=f"cancel {inv.invoice_no}",
                 )
-                await uow.customers.add_to_balance(shop_id, e.customer_id, -e.amount_paise)
             await uow.invoices.mark_cancelled(inv.id, now)
             return replace(inv, status="cancelled", cancelled_at=now)
 
@@ -667,18 +674,18 @@ class Books:
                 todo = [(c.balance_paise, mode)]
             now = self._clock.now()
             payments = []
+            balance = c.balance_paise
             for amount, m in todo:
                 pay = await uow.payments.add(
                     shop_id=shop_id, customer_id=customer_id, amount_paise=amount, mode=m, note=note,
                     received_at=now,
                 )
-                await uow.ledger.add(
+                _, balance = await uow.ledger.post(
                     shop_id=shop_id, customer_id=customer_id, kind="payment", amount_paise=-amount,
                     created_at=now, payment_id=pay.id, note=note,
                 )
                 payments.append(pay)
             total = sum(a for a, _ in todo)
-            balance = await uow.customers.add_to_balance(shop_id, customer_id, -total)
             skipped: list[int] = []
             if balance <= 0:
                 skipped = await uow.reminders.skip_scheduled_for_customer(shop_id, customer_id, now)
@@ -699,12 +706,11 @@ class Books:
         note = _text(note, "note")
 
         async def body(uow: UnitOfWork, after: AfterCommit) -> LedgerPosting:
-            await self._customer(uow, shop_id, customer_id)
-            entry = await uow.ledger.add(
+            entry, balance = await uow.ledger.post(
                 shop_id=shop_id, customer_id=customer_id, kind="udhaar", amount_paise=amount_paise,
                 created_at=self._clock.now(), note=note,
             )
-            return LedgerPosting(entry, await uow.customers.add_to_balance(shop_id, customer_id, amount_paise))
+            return LedgerPosting(entry, balance)
 
         return await self._action(shop_id, idempotency_key, "add_udhaar", LedgerPosting, body)
 
@@ -912,6 +918,15 @@ def _item(x: ItemLike | Mapping[str, Any]) -> ItemRequest:
     if req.unit is not None:
         units.canonical_unit(req.unit)
     return req
+
+
+def _product_id(ref: int | str) -> int | None:
+    """An item's product as an id when it is one (int or digit string), else None (a name)."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref
+    if isinstance(ref, str) and ref.strip().isdigit():
+        return int(ref.strip())
+    return None
 
 
 def _shortfall(p: Product, needed_milli: int) -> StockShortfall:

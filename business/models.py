@@ -141,6 +141,18 @@ class StockMove:
 
 
 @dataclass(frozen=True)
+class NewStockMove:
+    """A stock move to post (repositories post it and move the cached stock in one statement)."""
+
+    product_id: int
+    kind: str
+    qty_milli: int
+    invoice_line_id: int | None = None
+    reversal_of: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class StockChange:
     """Result of receive/remove/set stock: the product after the move."""
 

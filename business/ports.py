@@ -20,6 +20,7 @@ from business.models import (
     Invoice,
     InvoiceQuote,
     LedgerEntry,
+    NewStockMove,
     Payment,
     Product,
     Reminder,
@@ -106,10 +107,6 @@ class CustomerRepository(Protocol):
 
     async def update(self, shop_id: int, customer_id: int, changes: dict[str, Any]) -> Customer | None: ...
 
-    async def add_to_balance(self, shop_id: int, customer_id: int, delta_paise: int) -> int:
-        """Atomically adjust the cached balance; returns the new balance."""
-        ...
-
     async def outstanding(self, shop_id: int) -> list[Customer]:
         """Customers with a positive balance, largest first."""
         ...
@@ -131,18 +128,21 @@ class ProductRepository(Protocol):
         """Lock the rows FOR UPDATE in id order (deadlock-free) and return them."""
         ...
 
-    async def add_to_stock(self, shop_id: int, product_id: int, delta_milli: int) -> Product:
-        """Adjust the cached stock; returns the product after the change."""
-        ...
-
     async def low_stock(self, shop_id: int) -> list[Product]: ...
 
 
 class StockMoveRepository(Protocol):
-    async def add(
-        self, *, shop_id: int, product_id: int, kind: str, qty_milli: int, created_at: datetime,
-        invoice_line_id: int | None = None, reversal_of: int | None = None, note: str = "",
-    ) -> StockMove: ...
+    """Posting a move and moving the product's cached stock happen in one statement."""
+
+    async def post(self, *, shop_id: int, move: NewStockMove, created_at: datetime) -> tuple[StockMove, Product]:
+        """Post one move; returns it and the product after it."""
+        ...
+
+    async def post_many(
+        self, *, shop_id: int, moves: Sequence[NewStockMove], created_at: datetime
+    ) -> list[StockMove]:
+        """Post several moves (in order) and update every product they touch."""
+        ...
 
     async def for_invoice(self, invoice_id: int) -> list[StockMove]:
         """The sale moves of an invoice's lines (not their reversals)."""
@@ -179,11 +179,16 @@ class InvoiceRepository(Protocol):
 
 
 class LedgerRepository(Protocol):
-    async def add(
+    """Posting an entry and moving the customer's cached balance happen in one statement."""
+
+    async def post(
         self, *, shop_id: int, customer_id: int, kind: str, amount_paise: int, created_at: datetime,
         note: str = "", invoice_id: int | None = None, payment_id: int | None = None,
         reversal_of: int | None = None,
-    ) -> LedgerEntry: ...
+    ) -> tuple[LedgerEntry, int]:
+        """Append an entry; returns it and the customer's balance after it.
+        Raises CustomerNotFound when the customer is not the shop's."""
+        ...
 
     async def for_customer(self, shop_id: int, customer_id: int) -> list[LedgerEntry]:
         """Oldest first."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from business.errors import CustomerNotFound, DuplicateCustomer
+from business.errors import DuplicateCustomer
 from business.models import Customer
 from db import rows
 
@@ -65,16 +65,6 @@ class PgCustomerRepository:
         except asyncpg.UniqueViolationError as exc:
             raise DuplicateCustomer(changes.get("phone")) from exc
         return rows.customer(r) if r else None
-
-    async def add_to_balance(self, shop_id: int, customer_id: int, delta_paise: int) -> int:
-        bal = await self._c.fetchval(
-            """UPDATE customers SET balance_paise = balance_paise + $3, updated_at = now()
-               WHERE shop_id = $1 AND id = $2 RETURNING balance_paise""",
-            shop_id, customer_id, delta_paise,
-        )
-        if bal is None:
-            raise CustomerNotFound(customer_id)
-        return int(bal)
 
     async def outstanding(self, shop_id: int) -> list[Customer]:
         return [rows.customer(r) for r in await self._c.fetch(

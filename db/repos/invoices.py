@@ -37,25 +37,33 @@ class PgInvoiceRepository:
     async def add(
         self, *, quote: InvoiceQuote, fy: str, seq: int, invoice_no: str, issued_at: datetime
     ) -> tuple[Invoice, list[int]]:
-        head = await self._c.fetchrow(
-            """INSERT INTO invoices (shop_id, fy, seq, invoice_no, customer_id, customer_name, payment_mode,
-                   with_gst, supply_type, subtotal_paise, cgst_paise, sgst_paise, igst_paise, round_off_paise,
-                   total_paise, issued_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *""",
+        columns = [[getattr(line, col) for line in quote.lines] for col in _LINE_COLUMNS]
+        args = ", ".join(f"${i + 17}::{t}" for i, t in enumerate(_LINE_TYPES))
+        found = await self._c.fetch(
+            f"""WITH h AS (
+                    INSERT INTO invoices (shop_id, fy, seq, invoice_no, customer_id, customer_name, payment_mode,
+                        with_gst, supply_type, subtotal_paise, cgst_paise, sgst_paise, igst_paise,
+                        round_off_paise, total_paise, issued_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                    RETURNING id, issued_at),
+                l AS (
+                    INSERT INTO invoice_lines (invoice_id, {", ".join(_LINE_COLUMNS)})
+                    SELECT h.id, u.* FROM h, unnest({args}) AS u
+                    RETURNING id, line_no)
+                SELECT h.id AS invoice_id, h.issued_at, l.id AS line_id FROM h, l ORDER BY l.line_no""",
             quote.shop_id, fy, seq, invoice_no, quote.customer_id, quote.customer_name, quote.payment_mode,
             quote.with_gst, quote.supply_type, quote.subtotal_paise, quote.cgst_paise, quote.sgst_paise,
-            quote.igst_paise, quote.round_off_paise, quote.total_paise, issued_at,
+            quote.igst_paise, quote.round_off_paise, quote.total_paise, issued_at, *columns,
         )
-        columns = [[getattr(line, col) for line in quote.lines] for col in _LINE_COLUMNS]
-        args = ", ".join(f"${i + 2}::{t}" for i, t in enumerate(_LINE_TYPES))
-        lines = await self._c.fetch(
-            f"""INSERT INTO invoice_lines (invoice_id, {", ".join(_LINE_COLUMNS)})
-                SELECT $1, * FROM unnest({args})
-                RETURNING *""",
-            head["id"], *columns,
+        invoice = Invoice(
+            id=found[0]["invoice_id"], shop_id=quote.shop_id, invoice_no=invoice_no, fy=fy,
+            customer_id=quote.customer_id, customer_name=quote.customer_name, status="issued",
+            payment_mode=quote.payment_mode, with_gst=quote.with_gst, supply_type=quote.supply_type,
+            lines=quote.lines, subtotal_paise=quote.subtotal_paise, cgst_paise=quote.cgst_paise,
+            sgst_paise=quote.sgst_paise, igst_paise=quote.igst_paise, round_off_paise=quote.round_off_paise,
+            total_paise=quote.total_paise, issued_at=found[0]["issued_at"], cancelled_at=None,
         )
-        lines = sorted(lines, key=lambda r: r["line_no"])
-        return rows.invoice(head, lines), [r["id"] for r in lines]
+        return invoice, [r["line_id"] for r in found]
 
     async def _with_lines(self, heads: list[asyncpg.Record]) -> list[Invoice]:
         if not heads:

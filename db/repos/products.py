@@ -8,7 +8,7 @@ from datetime import datetime
 import asyncpg
 
 from business.errors import DuplicateProduct, ProductNotFound
-from business.models import Product, StockMove
+from business.models import NewStockMove, Product, StockMove
 from db import rows
 
 
@@ -56,16 +56,6 @@ class PgProductRepository:
             raise ProductNotFound(min(missing))
         return out
 
-    async def add_to_stock(self, shop_id: int, product_id: int, delta_milli: int) -> Product:
-        r = await self._c.fetchrow(
-            """UPDATE products SET stock_milli = stock_milli + $3, updated_at = now()
-               WHERE shop_id = $1 AND id = $2 RETURNING *""",
-            shop_id, product_id, delta_milli,
-        )
-        if r is None:
-            raise ProductNotFound(product_id)
-        return rows.product(r)
-
     async def low_stock(self, shop_id: int) -> list[Product]:
         return [rows.product(r) for r in await self._c.fetch(
             """SELECT * FROM products WHERE shop_id = $1 AND stock_milli <= low_stock_milli
@@ -76,17 +66,39 @@ class PgStockMoveRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._c = conn
 
-    async def add(
-        self, *, shop_id: int, product_id: int, kind: str, qty_milli: int, created_at: datetime,
-        invoice_line_id: int | None = None, reversal_of: int | None = None, note: str = "",
-    ) -> StockMove:
-        r = await self._c.fetchrow(
-            """INSERT INTO stock_moves (shop_id, product_id, kind, qty_milli, invoice_line_id, reversal_of,
-                                        note, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *""",
-            shop_id, product_id, kind, qty_milli, invoice_line_id, reversal_of, note, created_at,
+    async def post_many(
+        self, *, shop_id: int, moves: Sequence[NewStockMove], created_at: datetime
+    ) -> list[StockMove]:
+        if not moves:
+            return []
+        found = await self._c.fetch(
+            """WITH d AS (
+                   SELECT * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+                                        $7::text[]) WITH ORDINALITY
+                          AS t(product_id, kind, qty_milli, invoice_line_id, reversal_of, note, ord)),
+               m AS (
+                   INSERT INTO stock_moves (shop_id, product_id, kind, qty_milli, invoice_line_id, reversal_of,
+                                            note, created_at)
+                   SELECT $1, product_id, kind, qty_milli, invoice_line_id, reversal_of, note, $8
+                   FROM d ORDER BY ord RETURNING *),
+               u AS (
+                   UPDATE products p SET stock_milli = p.stock_milli + s.total, updated_at = now()
+                   FROM (SELECT product_id, sum(qty_milli) AS total FROM d GROUP BY product_id) s
+                   WHERE p.shop_id = $1 AND p.id = s.product_id RETURNING p.id)
+               SELECT m.*, (SELECT count(*) FROM u) AS products_updated FROM m ORDER BY m.id""",
+            shop_id,
+            [m.product_id for m in moves], [m.kind for m in moves], [m.qty_milli for m in moves],
+            [m.invoice_line_id for m in moves], [m.reversal_of for m in moves], [m.note for m in moves],
+            created_at,
         )
-        return rows.stock_move(r)
+        if found and found[0]["products_updated"] != len({m.product_id for m in moves}):
+            raise ProductNotFound(moves[0].product_id)
+        return [rows.stock_move(r) for r in found]
+
+    async def post(self, *, shop_id: int, move: NewStockMove, created_at: datetime) -> tuple[StockMove, Product]:
+        (posted,) = await self.post_many(shop_id=shop_id, moves=[move], created_at=created_at)
+        r = await self._c.fetchrow("SELECT * FROM products WHERE id = $1", move.product_id)
+        return posted, rows.product(r)
 
     async def for_invoice(self, invoice_id: int) -> list[StockMove]:
         return [rows.stock_move(r) for r in await self._c.fetch(
