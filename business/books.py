@@ -285,10 +285,12 @@ class Books:
         changes: dict[str, Any] = {}
         if name is not None:
             changes["name"] = _text(name, "name", required=True)
-            if name_devanagari is None:
+            if name_devanagari is None:  # keep the derived forms in step with the new name
                 from business.matching import devanagari_to_roman
 
-                changes["name_roman"] = devanagari_to_roman(changes["name"]) if _has_devanagari(name) else ""
+                dev = _has_devanagari(changes["name"])
+                changes["name_roman"] = devanagari_to_roman(changes["name"]) if dev else ""
+                changes["name_devanagari"] = changes["name"] if dev else ""
         if phone is not None:
             changes["phone"] = normalize_phone(phone) if phone.strip() else None
         if nicknames is not None:
@@ -333,7 +335,8 @@ class Books:
 
     async def add_product(
         self, shop_id: int, name: str, *, unit: str, price_paise: int, gst_rate_bp: int = 0, hsn: str = "",
-        aliases: Sequence[str] = (), low_stock_level: QuantityLike = 0, stock: QuantityLike = 0,
+        aliases: Sequence[str] | None = (), low_stock_level: QuantityLike | None = 0,
+        stock: QuantityLike | None = 0,
         idempotency_key: str | None = None,
     ) -> Product:
         """Add a product; `price_paise` is per `unit` and excludes GST; an opening `stock`
@@ -346,8 +349,8 @@ class Books:
         hsn = (hsn or "").strip()
         if not (hsn.isdigit() or hsn == "") or len(hsn) > 8:
             raise ValidationError("hsn must be up to 8 digits", "hsn")
-        low = units.to_milli(low_stock_level, None, canon, allow_zero=True)
-        opening = units.to_milli(stock, None, canon, allow_zero=True)
+        low = units.to_milli(low_stock_level or 0, None, canon, allow_zero=True)
+        opening = units.to_milli(stock or 0, None, canon, allow_zero=True)
         alias_list = _names(aliases)
 
         async def body(uow: UnitOfWork, after: AfterCommit) -> Product:
