@@ -144,3 +144,34 @@ def test_up_serves_stops_cleanly_and_keeps_the_books(tmp_path: Path) -> None:
     finally:
         if second.proc.poll() is None:
             second.proc.kill()
+
+
+def test_a_killed_up_is_cleaned_up_by_the_next_one(tmp_path: Path) -> None:
+    """SIGKILL leaves no chance to clean up: the worker dies with its parent
+    (PDEATHSIG); the next `up` adopts the orphaned servers and stops them."""
+    data_dir = tmp_path / "data"
+    port = _free_port()
+    first = Up(data_dir, port, tmp_path)
+    try:
+        key = first.wait_ready()
+        orphans = first.our_processes()
+        worker_pids = [p.pid for p in psutil.Process(first.proc.pid).children()]
+        first.proc.kill()
+        first.proc.wait(10)
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in worker_pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in worker_pids if _alive(pid)], "worker outlived a killed `up`"
+    finally:
+        if first.proc.poll() is None:
+            first.proc.kill()
+
+    second = Up(data_dir, port, tmp_path)
+    try:
+        assert second.wait_ready() == key
+        second.stop(signal.SIGINT)
+    finally:
+        if second.proc.poll() is None:
+            second.proc.kill()
+    left = [p.pid for p in orphans if _alive(p.pid)]
+    assert not left, f"orphans of the killed run still alive: {left}"
