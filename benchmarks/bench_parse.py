@@ -1,0 +1,58 @@
+"""Parser benchmark: accuracy per language (corpus and held-out) and parse latency.
+
+Run: .venv/bin/python benchmarks/bench_parse.py [--failures]
+Prints intent accuracy, full accuracy (intent + every entity), how many
+sentences fall to `unknown` (these would go to the LLM fallback when a key is
+set), and parse time p50/p99 over many repetitions.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.understanding import parse  # noqa: E402
+from bot.understanding.evaluation import load_corpus, score  # noqa: E402
+
+CORPORA = {"corpus": ROOT / "tests/data/corpus.jsonl", "holdout": ROOT / "tests/data/corpus_holdout.jsonl"}
+
+
+def main() -> int:
+    show_failures = "--failures" in sys.argv
+    t0 = time.perf_counter()
+    parse("warm up the parser")
+    print(f"first parse (loads data files): {(time.perf_counter() - t0) * 1000:.1f} ms")
+    all_texts: list[str] = []
+    for name, path in CORPORA.items():
+        rows = load_corpus(path)
+        all_texts += [r["text"] for r in rows]
+        result = score(rows, parse)
+        expected_unknown = sum(1 for r in rows if r["expected"]["intent"] == "unknown")
+        print(f"\n== {name} ({len(rows)} sentences, {expected_unknown} expected unknown)")
+        print(f"{'lang':<10}{'n':>5}{'intent':>10}{'full':>10}{'unknown':>10}")
+        for lang in sorted(result["per_lang"], key=lambda k: (k == "all", k)):
+            b = result["per_lang"][lang]
+            print(f"{lang:<10}{b['n']:>5}{b['intent'] / b['n']:>10.1%}{b['full'] / b['n']:>10.1%}{b['unknown']:>10}")
+        if show_failures:
+            for f in result["failures"]:
+                print(f"  FAIL {f['text']!r}\n    exp {f['expected']}\n    got {f['got']}")
+    times = []
+    for _ in range(5):
+        for text in all_texts:
+            t = time.perf_counter_ns()
+            parse(text)
+            times.append((time.perf_counter_ns() - t) / 1e6)
+    times.sort()
+    p50 = statistics.median(times)
+    p99 = times[int(len(times) * 0.99) - 1]
+    print(f"\nparse latency over {len(times)} calls: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {times[-1]:.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

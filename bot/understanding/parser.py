@@ -1,0 +1,301 @@
+"""Sentence -> intent + entities (the spec's shape), by templates only.
+
+Pipeline: normalise -> fold numbers -> apply self-corrections -> split into
+commands at conjunctions when each part is a command of its own -> per
+command: features, best template, negation check, entity extractors.
+Pure and reentrant: all per-call facts come in through `context`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.understanding.data import Data, Rule, default_data
+from bot.understanding.entities import Extractors, Sentence
+from bot.understanding.normalize import Token, tokenize
+from bot.understanding.numbers import NumberFolder
+from bot.understanding.timeexpr import TimeParser, resolve_when
+
+UNKNOWN = "unknown"
+GREETING_WORDS = {"namaste", "namaskar", "hello", "hi", "hey", "pranam", "helo", "hallo"}
+
+
+@dataclass
+class Single:
+    intent: str
+    entities: dict[str, Any]
+    rule: Rule | None
+    features: frozenset[str]
+
+
+class Parser:
+    """Holds the compiled data; `parse` is safe to call concurrently."""
+
+    def __init__(self, data: Data | None = None) -> None:
+        self.data = data or default_data()
+        self.numbers = NumberFolder(self.data)
+        self.times = TimeParser(self.data)
+        self.ex = Extractors(self.data, self.times)
+        lx = self.data.lexicon
+        self.negations = set(lx["negations"])
+        self.markers = sorted((m.split() for m in lx["correction_markers"]), key=len, reverse=True)
+        self.conj_single = {c for c in lx["conjunctions"] if " " not in c}
+        self.conj_multi = [c.split() for c in lx["conjunctions"] if " " in c]
+        # rules sorted by priority, stable with file order
+        self.rules = sorted(self.data.rules, key=lambda r: -r.priority)
+
+    # ------------------------------------------------------------ public API
+    def parse(self, text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = context or {}
+        words, toks = tokenize(text or "", self.data)
+        toks = self.numbers.fold(toks)
+        toks = self._corrections(toks)
+        result = self._parse_tokens(words, toks)
+        result = self._apply_context(result, words, toks, context)
+        return result
+
+    # ------------------------------------------------------- self-correction
+    def _corrections(self, toks: list[Token]) -> list[Token]:
+        """'2 maggi nahi nahi 3' -> '3 maggi'; 'rahul ko sorry mohan ko' -> 'mohan ko'."""
+        changed = True
+        while changed:
+            changed = False
+            norms = [t.norm for t in toks]
+            for m in self.markers:
+                for k in range(1, len(norms) - len(m) + 1):
+                    if norms[k:k + len(m)] != m or k + len(m) >= len(norms):
+                        continue
+                    rest = toks[k + len(m):]
+                    before = toks[:k]
+                    if rest[0].is_num:
+                        j = max((i for i, t in enumerate(before) if t.is_num), default=None)
+                        if j is None:
+                            toks = before + rest
+                        else:
+                            between = [t.norm for t in before[j + 1:]]
+                            tail = rest[1:]
+                            drop = 0
+                            while drop < len(between) and drop < len(tail) and tail[drop].norm == between[drop]:
+                                drop += 1
+                            toks = before[:j] + [rest[0]] + before[j + 1:] + tail[drop:]
+                    else:
+                        # a replaced word (and its particle): drop the same shape before the marker
+                        if len(rest) >= 2 and k >= 2 and rest[1].norm == before[-1].norm:
+                            toks = before[:-2] + rest
+                        else:
+                            toks = before[:-1] + rest
+                    changed = True
+                    break
+                if changed:
+                    break
+        return toks
+
+    # ----------------------------------------------------------- segmenting
+    def _split(self, toks: list[Token]) -> list[list[Token]]:
+        segs: list[list[Token]] = [[]]
+        i = 0
+        while i < len(toks):
+            hit = 0
+            for c in self.conj_multi:
+                if [t.norm for t in toks[i:i + len(c)]] == c:
+                    hit = len(c)
+                    break
+            if not hit and toks[i].norm in self.conj_single:
+                hit = 1
+            if hit:
+                if segs[-1]:
+                    segs.append([])
+                i += hit
+                continue
+            segs[-1].append(toks[i])
+            i += 1
+        return [s for s in segs if s]
+
+    def _parse_tokens(self, words: list[str], toks: list[Token]) -> dict[str, Any]:
+        if toks and toks[0].norm in GREETING_WORDS and len(toks) > 1:
+            k = 1
+            while k < len(toks) and toks[k].norm in {"ji", "bhai", "sir", "madam", "bhaiya", "namaste"}:
+                k += 1
+            if k < len(toks):
+                rest = self._parse_commands(words, toks[k:])
+                if rest["intent"] not in (UNKNOWN, "greeting"):
+                    cmds = rest["entities"]["commands"] if rest["intent"] == "multi" else [rest]
+                    return {"intent": "multi", "entities": {"commands": [{"intent": "greeting", "entities": {}}, *cmds]}}
+        return self._parse_commands(words, toks)
+
+    def _parse_commands(self, words: list[str], toks: list[Token]) -> dict[str, Any]:
+        segs = self._split(toks)
+        if len(segs) > 1:
+            groups: list[tuple[list[Token], Single]] = []
+            prefix: list[Token] = []
+            for seg in segs:
+                r = self._single(words, seg)
+                if r.intent == UNKNOWN:
+                    if groups:
+                        groups[-1] = (groups[-1][0] + seg, groups[-1][1])
+                    else:
+                        prefix += seg
+                    continue
+                if groups and self._same_command(groups[-1][1], r):
+                    groups[-1] = (groups[-1][0] + seg, groups[-1][1])
+                    continue
+                groups.append((prefix + seg, r))
+                prefix = []
+            if len(groups) > 1:
+                commands: list[dict[str, Any]] = []
+                for gtoks, _ in groups:
+                    commands.extend(self._expand(self._single(words, gtoks)))
+                return {"intent": "multi", "entities": {"commands": commands}}
+        cmds = self._expand(self._single(words, toks))
+        if len(cmds) == 1:
+            return cmds[0]
+        return {"intent": "multi", "entities": {"commands": cmds}}
+
+    @staticmethod
+    def _same_command(prev: Single, cur: Single) -> bool:
+        if "customer" in cur.entities and cur.entities.get("customer") != prev.entities.get("customer"):
+            return cur.intent == prev.intent == "create_invoice" and "customer" not in prev.entities and "customer_ref" not in prev.entities
+        if cur.intent == prev.intent:
+            return True
+        items_only = cur.rule is not None and cur.intent == "create_invoice" and "customer_ref" not in cur.entities
+        return items_only and prev.intent in {"create_invoice", "update_stock"}
+
+    @staticmethod
+    def _expand(single: Single) -> list[dict[str, Any]]:
+        ents = dict(single.entities)
+        stock_items = ents.pop("_stock_items", None)
+        if stock_items:
+            return [{"intent": single.intent, "entities": it} for it in stock_items]
+        return [{"intent": single.intent, "entities": ents}]
+
+    # --------------------------------------------------------- one command
+    def _features(self, words: list[str], toks: list[Token]) -> frozenset[str]:
+        s = Sentence(toks, words)
+        feats: set[str] = set()
+        cust = self.ex.customer(s, {})
+        if "customer" in cust:
+            feats.add("customer")
+        self.ex.walkin(s, {})
+        when, span = self.times.find_when(toks, words, "future")
+        if when and span:
+            s.when_span = span
+        if self.ex.item_list(s):
+            feats.add("items")
+        if any(t.is_num and i + 1 < len(toks) and toks[i + 1].norm in self.ex.unit_canon for i, t in enumerate(toks)):
+            feats.add("qty")
+        if "items" in feats:
+            feats.add("qty")
+        if self.ex.money_numbers(s):
+            feats.add("money")
+        if self.times.find_period(toks, words):
+            feats.add("period")
+        if self.ex.email_value(s):
+            feats.add("email")
+        return frozenset(feats)
+
+    def _single(self, words: list[str], toks: list[Token]) -> Single:
+        if not toks:
+            return Single(UNKNOWN, {}, None, frozenset())
+        text = " ".join(t.norm for t in toks)
+        feats = self._features(words, toks)
+        best: Rule | None = None
+        for rule in self.rules:
+            if not rule.requires <= feats or rule.forbids & feats:
+                continue
+            if rule.pattern.search(text):
+                best = rule
+                break
+        if best is None:
+            return Single(UNKNOWN, {}, None, feats)
+        if not best.consumes_negation and any(t.norm in self.negations for t in toks):
+            return Single(UNKNOWN, {}, best, feats)
+        spec = self.data.intents[best.intent]
+        s = Sentence(toks, words)
+        ents: dict[str, Any] = {}
+        ctx: dict[str, Any] = {"_tense": self.times.tense_of(toks, spec.tense)}
+        order = list(spec.extractors)
+        # when first (so its numbers are not read as amounts), customer before items
+        order.sort(key=lambda e: {"when": 0, "customer": 1, "walk_in": 2}.get(e, 3))
+        for name in order:
+            got = self.ex.registry[name](s, {**ctx, **ents})
+            ents.update(got)
+        return Single(best.intent, ents, best, feats)
+
+    # -------------------------------------------------------------- context
+    def _apply_context(self, result: dict[str, Any], words: list[str], toks: list[Token], context: dict[str, Any]) -> dict[str, Any]:
+        pending = context.get("pending")
+        if result["intent"] == UNKNOWN and isinstance(pending, dict) and pending.get("intent"):
+            filled = self._fill_pending(pending, words, toks)
+            if filled:
+                result = filled
+        now = context.get("now")
+        if now is not None:
+            if isinstance(now, str):
+                now = datetime.fromisoformat(now)
+            tz = context.get("timezone") or "Asia/Kolkata"
+            cmds = result["entities"]["commands"] if result["intent"] == "multi" else [result]
+            for cmd in cmds:
+                when = cmd["entities"].get("when")
+                if isinstance(when, dict):
+                    at = resolve_when(when, now, tz)
+                    if at is not None:
+                        when["at"] = at.isoformat()
+        return result
+
+    def _fill_pending(self, pending: dict[str, Any], words: list[str], toks: list[Token]) -> dict[str, Any] | None:
+        """A fragment answering the bot's question ("500", "Rahul", "kal subah") completes the pending command."""
+        ents = dict(pending.get("entities") or {})
+        missing = pending.get("missing") or pending.get("expecting")
+        wanted = [missing] if isinstance(missing, str) else list(missing or [])
+        s = Sentence(toks, words)
+        added = False
+        for slot in wanted:
+            if slot == "amount":
+                got = self.ex.amount(s, {})
+                if got:
+                    ents.update(got)
+                    added = True
+            elif slot == "customer":
+                span = self.ex.find_customer(s)
+                if span is None and toks and all(self.ex.nameable(t) or t.norm in self.ex.honorifics for t in toks):
+                    span = (0, len([t for t in toks if t.norm not in self.ex.honorifics]))
+                if span:
+                    ents["customer"] = self.ex.title(toks[span[0]:span[1]])
+                    ents.pop("customer_ref", None)
+                    added = True
+            elif slot == "when":
+                when, _ = self.times.find_when(toks, words, "future")
+                if when:
+                    ents["when"] = when
+                    added = True
+            elif slot in {"quantity", "items"}:
+                items = self.ex.item_list(s)
+                if items:
+                    ents["items"] = items
+                    added = True
+            elif slot == "product":
+                got = self.ex.stock_query(s, {})
+                if "product" in got:
+                    ents["product"] = got["product"]
+                    added = True
+        if not added:
+            return None
+        return {"intent": pending["intent"], "entities": ents}
+
+
+_PARSER: Parser | None = None
+
+
+def get_parser() -> Parser:
+    """The process-wide parser over the packaged data (built on first use)."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = Parser()
+    return _PARSER
+
+
+def parse(text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Parse one sentence into the spec's {"intent", "entities"} shape."""
+    return get_parser().parse(text, context)

@@ -1,0 +1,56 @@
+"""The parser holds its accuracy on the development and held-out corpora.
+
+Floors are the figures measured when they were last raised; a change that
+lowers them fails here (raise them when the parser improves).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.understanding import parse
+from bot.understanding.evaluation import load_corpus, score
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+# (corpus, language) -> (intent accuracy floor, full accuracy floor)
+FLOORS = {
+    ("corpus.jsonl", "all"): (0.99, 0.98),
+    ("corpus.jsonl", "hinglish"): (0.99, 0.98),
+    ("corpus.jsonl", "hi"): (0.98, 0.96),
+    ("corpus.jsonl", "en"): (0.98, 0.96),
+    ("corpus_holdout.jsonl", "all"): (0.95, 0.93),
+}
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, dict]:
+    return {name: score(load_corpus(DATA / name), parse) for name in {k[0] for k in FLOORS}}
+
+
+@pytest.mark.parametrize(("corpus", "lang"), sorted(FLOORS))
+def test_accuracy_floor(results: dict[str, dict], corpus: str, lang: str) -> None:
+    bucket = results[corpus]["per_lang"][lang]
+    intent_floor, full_floor = FLOORS[(corpus, lang)]
+    intent = bucket["intent"] / bucket["n"]
+    full = bucket["full"] / bucket["n"]
+    failures = [f["text"] for f in results[corpus]["failures"]][:10]
+    assert intent >= intent_floor, f"intent accuracy {intent:.3f} < {intent_floor}; e.g. {failures}"
+    assert full >= full_floor, f"full accuracy {full:.3f} < {full_floor}; e.g. {failures}"
+
+
+def test_corpus_covers_every_intent_and_language() -> None:
+    rows = load_corpus(DATA / "corpus.jsonl")
+    assert len(rows) >= 400
+    intents = set()
+    for r in rows:
+        e = r["expected"]
+        intents.add(e["intent"])
+        if e["intent"] == "multi":
+            intents.update(c["intent"] for c in e["entities"]["commands"])
+    from bot.understanding.data import default_data
+
+    assert set(default_data().intents) | {"unknown", "multi"} <= intents
+    assert {r["lang"] for r in rows} == {"hinglish", "hi", "en"}
