@@ -124,8 +124,21 @@ def stop_worker(proc: subprocess.Popen[bytes] | None) -> None:
     log.info("worker stopped")
 
 
-def _banner(settings: Settings, demo: DemoShop | None, started: list[str], worker: bool) -> str:
+def _execora_command() -> str:
+    """How the user ran us (`.venv/bin/execora` after `make run`), for copy-paste hints."""
+    argv0 = sys.argv[0]
+    if os.path.basename(argv0) == "execora":
+        rel = os.path.relpath(argv0)
+        return rel if not rel.startswith("..") else argv0
+    return "execora"
+
+
+def _banner(
+    settings: Settings, demo: DemoShop | None, example_customer: int | None, started: list[str], worker: bool
+) -> str:
     base = f"http://{settings.host}:{settings.port}"
+    exe = _execora_command()
+    cid = example_customer or 1
     key = demo.api_key if demo and demo.api_key else "<your shop api key>"
     lines = [
         "",
@@ -140,19 +153,20 @@ def _banner(settings: Settings, demo: DemoShop | None, started: list[str], worke
         lines += [
             f"  demo shop:   {demo.name} (id {demo.shop_id}){' - just loaded' if demo.created else ''}",
             f"  owner phone: {demo.owner_phone}",
-            f"  api key:     {demo.api_key or 'unknown (see execora seed --demo)'}",
+            f"  api key:     {demo.api_key or f'unknown (see {exe} seed --demo)'}",
         ]
     else:
-        lines.append("  demo shop:   not loaded (database was not empty); `execora shop add` makes a shop")
+        lines.append(f"  demo shop:   not loaded (database was not empty); `{exe} shop add` makes a shop")
     lines += [
         "",
         "Try next:",
         f"  curl -H 'Authorization: Bearer {key}' '{base}/api/customers/search?q=rahul'",
         f"  curl -H 'Authorization: Bearer {key}' {base}/api/products/low-stock",
         f"  curl -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' \\",
-        f"       -d '{{\"customer_id\": 1, \"amount_paise\": 50000, \"note\": \"udhaar\"}}' {base}/api/ledger/credit",
-        "  execora parse \"Rahul ko 2 packet doodh udhaar\"",
-        f"  execora call --url {base} --from {demo.owner_phone if demo else '+91XXXXXXXXXX'} \"Rahul ka balance batao\"",
+        f"       -d '{{\"customer_id\": {cid}, \"amount_paise\": 50000, \"note\": \"udhaar\"}}' {base}/api/ledger/credit",
+        f"  {exe} parse \"Rahul ko 2 packet doodh udhaar\"",
+        f"  {exe} call --server {base} --from {demo.owner_phone if demo else '+91XXXXXXXXXX'} --api-key {key} \\",
+        "       \"Rahul ka balance batao\" \"Rahul ko do packet doodh udhaar\"",
         "",
         "Press Ctrl-C to stop.",
         "",
@@ -160,7 +174,7 @@ def _banner(settings: Settings, demo: DemoShop | None, started: list[str], worke
     return "\n".join(lines)
 
 
-async def _prepare(settings: Settings, started: list[str]) -> DemoShop | None:
+async def _prepare(settings: Settings, started: list[str]) -> tuple[DemoShop | None, int | None]:
     """Migrate; load the demo shop on an empty database; find its key."""
     from app.resources import books_scope
     from db.migrate import apply_migrations
@@ -170,10 +184,14 @@ async def _prepare(settings: Settings, started: list[str]) -> DemoShop | None:
         log.info("migrations applied: %s", ", ".join(applied))
     fresh = any(name.startswith("0001") for name in applied)
     async with books_scope(settings.database_url) as books:
-        return await ensure_demo_shop(books, settings.data_dir, create=fresh or demo_key_file_exists(settings.data_dir))
+        demo = await ensure_demo_shop(books, settings.data_dir, create=fresh or demo_key_file_exists(settings.data_dir))
+        example = await books.search_customers(demo.shop_id, "Rahul", limit=1) if demo else []
+    return demo, (example[0].customer.id if example else None)
 
 
-async def _serve(settings: Settings, stop: _Stop, demo: DemoShop | None, started: list[str]) -> int:
+async def _serve(
+    settings: Settings, stop: _Stop, demo: DemoShop | None, example_customer: int | None, started: list[str]
+) -> int:
     from app.main import create_app
 
     config = uvicorn.Config(
@@ -191,7 +209,7 @@ async def _serve(settings: Settings, stop: _Stop, demo: DemoShop | None, started
         watched = worker
         while not task.done():
             if server.started and not announced:
-                print(_banner(settings, demo, started, worker is not None), flush=True)
+                print(_banner(settings, demo, example_customer, started, worker is not None), flush=True)
                 announced = True
             if watched is not None and watched.poll() is not None:
                 log.error("worker exited with code %s; HTTP keeps serving", watched.returncode)
@@ -218,12 +236,12 @@ def _run(settings: Settings, stop: _Stop) -> int:
         settings = settings.model_copy(
             update={"database_url": services.database_url, "redis_url": services.redis_url}
         )
-        demo = asyncio.run(_prepare(settings, services.started))
+        demo, example_customer = asyncio.run(_prepare(settings, services.started))
         log.info("ready to serve in %.1fs", time.monotonic() - t0)
         if stop.requested:
             return 0
         try:
-            return asyncio.run(_serve(settings, stop, demo, services.started))
+            return asyncio.run(_serve(settings, stop, demo, example_customer, services.started))
         except SystemExit as exc:  # uvicorn exits on a startup failure (e.g. the port got taken)
             log.error("HTTP server could not start (exit %s)", exc.code)
             return 1
