@@ -8,8 +8,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api import customers, invoices, ledger, products, reminders, summary
+from app.api.schemas import ERROR_RESPONSES
 
-api_router = APIRouter(prefix="/api")
+api_router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 for _module in (customers, products, invoices, ledger, reminders, summary):
     api_router.include_router(_module.router)
 

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import CustomerIn, customer_view, match_view
+from app.api.schemas import CustomerIn, CustomerMatchOut, CustomerOut, customer_view, match_view
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
 
-@router.get("/search", summary="Ranked candidates for a name, nickname, landmark, phone or Devanagari")
+@router.get("/search", response_model=list[CustomerMatchOut], summary="Ranked candidates for a name, nickname, landmark, phone or Devanagari")
 async def search_customers(
     request: Request, shop: ShopDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="What the shopkeeper said or typed")],
@@ -22,17 +22,17 @@ async def search_customers(
     return [match_view(m) for m in matches]
 
 
-@router.get("", summary="Every customer of the shop")
+@router.get("", response_model=list[CustomerOut], summary="Every customer of the shop")
 async def list_customers(request: Request, shop: ShopDep) -> list[dict[str, Any]]:
     return [customer_view(c) for c in await request.app.state.books.list_customers(shop.id)]
 
 
-@router.get("/{customer_id}", summary="One customer with their balance")
+@router.get("/{customer_id}", response_model=CustomerOut, summary="One customer with their balance")
 async def get_customer(request: Request, shop: ShopDep, customer_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
     return customer_view(await request.app.state.books.get_customer(shop.id, customer_id))
 
 
-@router.post("", status_code=201, summary="Add a customer (optional opening balance)")
+@router.post("", response_model=CustomerOut, status_code=201, summary="Add a customer (optional opening balance)")
 async def add_customer(
     request: Request, shop: ShopDep, body: CustomerIn, idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import InvoiceIn, invoice_view
+from app.api.schemas import InvoiceIn, InvoiceOut, invoice_view
 from business.models import ItemRequest
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 
 
-@router.get("", summary="Invoices, newest first")
+@router.get("", response_model=list[InvoiceOut], summary="Invoices, newest first")
 async def list_invoices(
     request: Request, shop: ShopDep,
     customer_id: Annotated[int | None, Query(ge=1)] = None,
@@ -25,12 +25,12 @@ async def list_invoices(
     return [invoice_view(inv) for inv in invoices]
 
 
-@router.get("/{invoice_id}", summary="One invoice with its lines")
+@router.get("/{invoice_id}", response_model=InvoiceOut, summary="One invoice with its lines")
 async def get_invoice(request: Request, shop: ShopDep, invoice_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
     return invoice_view(await request.app.state.books.get_invoice(shop.id, invoice_id))
 
 
-@router.post("", status_code=201, summary="Create an invoice: stock checked and decremented, GST optional")
+@router.post("", response_model=InvoiceOut, status_code=201, summary="Create an invoice: stock checked and decremented, GST optional")
 async def create_invoice(
     request: Request, shop: ShopDep, body: InvoiceIn, idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:
@@ -42,7 +42,7 @@ async def create_invoice(
     return invoice_view(invoice)
 
 
-@router.post("/{invoice_id}/cancel", summary="Cancel: reversal entries, the number stays used")
+@router.post("/{invoice_id}/cancel", response_model=InvoiceOut, summary="Cancel: reversal entries, the number stays used")
 async def cancel_invoice(
     request: Request, shop: ShopDep, invoice_id: Annotated[int, Path(ge=1)], idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:

@@ -7,13 +7,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import CreditIn, PaymentIn, payment_view, posting_view, statement_view
+from app.api.schemas import (
+    CreditIn,
+    PaymentIn,
+    PaymentResultOut,
+    PostingOut,
+    StatementOut,
+    payment_view,
+    posting_view,
+    statement_view,
+)
 from business.models import PaymentSplit
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
 
-@router.post("/payment", status_code=201, summary="Money received: one mode, split across modes, or settle in full")
+@router.post("/payment", response_model=PaymentResultOut, status_code=201, summary="Money received: one mode, split across modes, or settle in full")
 async def record_payment(
     request: Request, shop: ShopDep, body: PaymentIn, idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:
@@ -25,7 +34,7 @@ async def record_payment(
     return payment_view(result)
 
 
-@router.post("/credit", status_code=201, summary="Udhaar given outside an invoice")
+@router.post("/credit", response_model=PostingOut, status_code=201, summary="Udhaar given outside an invoice")
 async def add_credit(
     request: Request, shop: ShopDep, body: CreditIn, idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:
@@ -35,6 +44,6 @@ async def add_credit(
     return posting_view(posting)
 
 
-@router.get("/{customer_id}", summary="Balance and every entry with its running balance, oldest first")
+@router.get("/{customer_id}", response_model=StatementOut, summary="Balance and every entry with its running balance, oldest first")
 async def statement(request: Request, shop: ShopDep, customer_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
     return statement_view(await request.app.state.books.statement(shop.id, customer_id))

@@ -7,22 +7,22 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import ProductIn, product_view
+from app.api.schemas import ProductIn, ProductOut, product_view
 
 router = APIRouter(prefix="/products", tags=["products"])
 
 
-@router.get("", summary="Every product with its stock")
+@router.get("", response_model=list[ProductOut], summary="Every product with its stock")
 async def list_products(request: Request, shop: ShopDep) -> list[dict[str, Any]]:
     return [product_view(p) for p in await request.app.state.books.list_products(shop.id)]
 
 
-@router.get("/low-stock", summary="Products at or below their low-stock level, emptiest first")
+@router.get("/low-stock", response_model=list[ProductOut], summary="Products at or below their low-stock level, emptiest first")
 async def low_stock(request: Request, shop: ShopDep) -> list[dict[str, Any]]:
     return [product_view(p) for p in await request.app.state.books.low_stock(shop.id)]
 
 
-@router.post("", status_code=201, summary="Add a product with an opening stock")
+@router.post("", response_model=ProductOut, status_code=201, summary="Add a product with an opening stock")
 async def add_product(
     request: Request, shop: ShopDep, body: ProductIn, idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import ReminderIn, reminder_view
+from app.api.schemas import ReminderIn, ReminderOut, reminder_view
 from business.models import REMINDER_STATUSES
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/reminders", tags=["reminders"])
 _STATUS_PATTERN = "^(" + "|".join(REMINDER_STATUSES) + ")$"
 
 
-@router.get("", summary="Reminders, newest due first")
+@router.get("", response_model=list[ReminderOut], summary="Reminders, newest due first")
 async def list_reminders(
     request: Request, shop: ShopDep,
     customer_id: Annotated[int | None, Query(ge=1)] = None,
@@ -28,7 +28,7 @@ async def list_reminders(
     return [reminder_view(r) for r in reminders]
 
 
-@router.post("", status_code=201, summary="Schedule a WhatsApp payment reminder")
+@router.post("", response_model=ReminderOut, status_code=201, summary="Schedule a WhatsApp payment reminder")
 async def schedule_reminder(
     request: Request, shop: ShopDep, body: ReminderIn, idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:
@@ -38,7 +38,7 @@ async def schedule_reminder(
     return reminder_view(reminder)
 
 
-@router.post("/{reminder_id}/cancel", summary="Cancel a scheduled reminder")
+@router.post("/{reminder_id}/cancel", response_model=ReminderOut, summary="Cancel a scheduled reminder")
 async def cancel_reminder(
     request: Request, shop: ShopDep, reminder_id: Annotated[int, Path(ge=1)], idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:

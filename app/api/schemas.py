@@ -291,3 +291,175 @@ def summary_view(s: DailySummary, total_outstanding_paise: int) -> dict[str, Any
         ],
         "total_outstanding_paise": total_outstanding_paise,
     }
+
+
+# --- response models (for OpenAPI; the views above build the same shapes) ----------
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CustomerOut(Out):
+    id: int
+    name: str
+    phone: str | None
+    nicknames: list[str]
+    landmark: str
+    name_devanagari: str
+    whatsapp_opt_in: bool
+    balance_paise: int
+    created_at: str | None
+
+
+class CustomerMatchOut(CustomerOut):
+    score: float = Field(description="0..100, best first")
+    matched_on: str = Field(description="which field carried the match: name, nickname, landmark, phone, ...")
+
+
+class ProductOut(Out):
+    id: int
+    name: str
+    aliases: list[str]
+    unit: str
+    price_paise: int = Field(description="per unit, excluding GST")
+    gst_rate_bp: int = Field(description="basis points: 500 = 5%")
+    hsn: str
+    stock: int | float = Field(description="in the product's unit")
+    low_stock_level: int | float
+    created_at: str | None
+
+
+class InvoiceLineOut(Out):
+    line_no: int
+    product_id: int
+    description: str
+    hsn: str
+    quantity: int | float
+    unit: str
+    unit_price_paise: int
+    taxable_paise: int
+    gst_rate_bp: int
+    cgst_paise: int
+    sgst_paise: int
+    igst_paise: int
+    total_paise: int
+
+
+class InvoiceOut(Out):
+    id: int
+    invoice_no: str = Field(description="unique and consecutive per shop and financial year, <= 16 characters")
+    fy: str
+    customer_id: int | None
+    customer_name: str
+    status: str = Field(description="issued or cancelled")
+    payment_mode: str
+    with_gst: bool
+    supply_type: str
+    subtotal_paise: int
+    cgst_paise: int
+    sgst_paise: int
+    igst_paise: int
+    round_off_paise: int
+    total_paise: int
+    issued_at: str | None
+    cancelled_at: str | None
+    lines: list[InvoiceLineOut]
+
+
+class PaymentOut(Out):
+    id: int
+    amount_paise: int
+    payment_mode: str
+    note: str
+    received_at: str | None
+
+
+class PaymentResultOut(Out):
+    customer_id: int
+    total_paise: int
+    balance_paise: int = Field(description="after the payment")
+    payments: list[PaymentOut]
+    reminders_skipped: list[int] = Field(description="reminders no longer needed (balance cleared)")
+
+
+class PostingOut(Out):
+    id: int
+    customer_id: int
+    kind: str
+    amount_paise: int
+    note: str
+    created_at: str | None
+    balance_paise: int = Field(description="after the entry")
+
+
+class StatementEntryOut(Out):
+    id: int
+    kind: str = Field(description="sale_credit, payment, udhaar, opening_balance or reversal")
+    amount_paise: int = Field(description="positive: owes more; negative: owes less")
+    running_balance_paise: int
+    note: str
+    invoice_id: int | None
+    payment_id: int | None
+    reversal_of: int | None
+    created_at: str | None
+
+
+class StatementOut(Out):
+    customer: CustomerOut
+    customer_id: int
+    balance_paise: int
+    entries: list[StatementEntryOut] = Field(description="oldest first")
+
+
+class ReminderOut(Out):
+    id: int
+    customer_id: int
+    amount_paise: int | None
+    due_at: str | None = Field(description="ISO 8601 with offset")
+    status: str
+    whatsapp_message_id: str | None
+    attempts: int
+    last_error: str | None
+    sent_at: str | None
+    created_at: str | None
+    updated_at: str | None
+
+
+class TopProductOut(Out):
+    product_id: int
+    name: str
+    unit: str
+    quantity: int | float
+    amount_paise: int
+
+
+class SummaryOut(Out):
+    date: str = Field(description="Asia/Kolkata date")
+    sales_paise: int
+    sales_by_mode_paise: dict[str, int]
+    collections_paise: int
+    collections_by_mode_paise: dict[str, int]
+    udhaar_paise: int
+    invoice_count: int
+    cancelled_count: int
+    top_products: list[TopProductOut]
+    total_outstanding_paise: int
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str = Field(description="stable snake_case code, e.g. insufficient_stock")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "missing or wrong API key"},
+    404: {"model": ErrorOut, "description": "not found (also another shop's ids)"},
+    409: {"model": ErrorOut, "description": "conflict: insufficient stock, ambiguous name (candidates), ..."},
+    422: {"model": ErrorOut, "description": "invalid input; nothing was written"},
+}

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from app.api.auth import ShopDep
-from app.api.schemas import summary_view
+from app.api.schemas import SummaryOut, summary_view
 
 router = APIRouter(prefix="/summary", tags=["summary"])
 
 
-@router.get("/daily", summary="Sales by mode, collections, udhaar, invoice count, top products")
+@router.get("/daily", response_model=SummaryOut, summary="Sales by mode, collections, udhaar, invoice count, top products")
 async def daily_summary(
     request: Request, shop: ShopDep,
     date_: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD; default: today in India")] = None,
