@@ -318,7 +318,7 @@ class Books:
         if not query or not query.strip():
             return []
         customers = await self.list_customers(shop_id)
-        return search.rank_customers(query, customers, limit=max(1, min(limit, 50)))
+        return await _off_loop(len(customers), search.rank_customers, query, customers, max(1, min(limit, 50)))
 
     async def resolve_customer(self, shop_id: int, name: str, hint: str | None = None) -> Customer:
         """The one customer `name` (plus an optional landmark/nickname `hint`) clearly means.
@@ -329,7 +329,8 @@ class Books:
         query = " ".join(x for x in (name, hint) if x and x.strip())
         if not query:
             raise CustomerNotFound(name)
-        return search.resolve_customer(query, await self.list_customers(shop_id))
+        customers = await self.list_customers(shop_id)
+        return await _off_loop(len(customers), search.resolve_customer, query, customers)
 
     # --- products and stock -------------------------------------------------------
 
@@ -380,7 +381,8 @@ class Books:
         """Ranked candidates by name and aliases (fuzzy, sound-alike, Devanagari)."""
         if not query or not query.strip():
             return []
-        return search.rank_products(query, await self.list_products(shop_id), limit=max(1, min(limit, 50)))
+        products = await self.list_products(shop_id)
+        return await _off_loop(len(products), search.rank_products, query, products, max(1, min(limit, 50)))
 
     async def resolve_product(self, shop_id: int, ref: int | str) -> Product:
         """A product by id or spoken name. Raises ProductNotFound (with weak candidates) or AmbiguousProduct."""
@@ -828,6 +830,16 @@ class Books:
 
 
 # --- input checks (pure) ---------------------------------------------------------
+
+_OFF_LOOP_ABOVE = 300  # candidates; scoring more than this could stall a live call's event loop
+
+
+async def _off_loop(size: int, fn: Callable[..., T], *args: Any) -> T:
+    """Run a CPU-bound matcher inline for small shops, in a worker thread for big ones."""
+    if size > _OFF_LOOP_ABOVE:
+        return await asyncio.to_thread(fn, *args)
+    return fn(*args)
+
 
 
 def _text(value: object, field: str, *, required: bool = False, max_len: int = 500) -> str:

@@ -169,7 +169,7 @@ class Decision:
 
 
 def decide(
-    scores: Sequence[float], *, strong: float = 80.0, weak: float = 55.0, gap: float = 8.0
+    scores: Sequence[float], *, strong: float = 80.0, weak: float = 70.0, gap: float = 10.0
 ) -> Decision:
     """Pick one only when the best is strong and clearly ahead; otherwise say who is close.
 

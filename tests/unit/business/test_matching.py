@@ -38,10 +38,11 @@ def test_phone_digits_match() -> None:
 
 def test_decide() -> None:
     assert decide([95, 40]).chosen == 0
+    assert decide([100, 92.5]).ambiguous  # within the 10-point gap: ask
     amb = decide([92.5, 92.5, 30])
     assert amb.chosen is None and amb.ambiguous and set(amb.candidates) == {0, 1}
-    weak = decide([70])
+    weak = decide([75])
     assert weak.ambiguous and weak.chosen is None  # confirm, never guess
-    none = decide([45, 20])
+    none = decide([65, 20])
     assert not none.ambiguous and none.chosen is None and none.candidates == (0,)
     assert decide([]).chosen is None
