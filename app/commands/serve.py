@@ -12,7 +12,6 @@ import sys
 import uvicorn
 
 from app.commands.common import configure_logging
-from app.main import create_app
 from app.settings import load_settings
 
 
@@ -31,6 +30,8 @@ def main(argv: list[str]) -> int:
     if not settings.database_url or not settings.redis_url:
         print("execora serve: set DATABASE_URL and REDIS_URL (or run `execora up` for embedded ones)", file=sys.stderr)
         return 2
+    from app.main import create_app  # heavy (routers, pipecat): only once we know we can serve
+
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
         log_config=None, proxy_headers=True, forwarded_allow_ips="*" if settings.public_base_url else None,

@@ -175,3 +175,41 @@ def test_a_killed_up_is_cleaned_up_by_the_next_one(tmp_path: Path) -> None:
             second.proc.kill()
     left = [p.pid for p in orphans if _alive(p.pid)]
     assert not left, f"orphans of the killed run still alive: {left}"
+
+
+def test_serve_uses_the_configured_services_and_stops_on_sigterm(
+    tmp_path: Path, database_url: str, redis_url: str
+) -> None:
+    """`execora serve` is the production entry point: no embedded anything."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PORT": str(port),
+           "DATA_DIR": str(tmp_path / "data")}
+    with open(tmp_path / "serve.log", "w+") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=tmp_path, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+                try:
+                    r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "serve did not answer"
+                    time.sleep(0.2)
+            assert r.json()["status"] == "ok"
+            assert httpx.get(f"http://127.0.0.1:{port}/api/customers", timeout=5).status_code == 401
+            assert not (tmp_path / "data" / "pgdata").exists()
+            proc.send_signal(signal.SIGTERM)
+            # uvicorn shuts down gracefully, then re-raises SIGTERM (exit by signal, like any server).
+            assert proc.wait(STOP_TIMEOUT_S) in (0, -signal.SIGTERM)
+            log.flush()
+            assert "app resources closed" in (tmp_path / "serve.log").read_text()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+    no_db = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+    done = subprocess.run([sys.executable, "-m", "app.cli", "serve"], cwd=tmp_path, env=no_db,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "DATABASE_URL" in done.stderr
