@@ -345,11 +345,8 @@ class Books:
         name = _text(name, "name", required=True)
         canon = units.product_unit(unit)
         validate_amount(price_paise, field="price_paise", allow_zero=True)
-        if isinstance(gst_rate_bp, bool) or not isinstance(gst_rate_bp, int) or not 0 <= gst_rate_bp <= 2800:
-            raise ValidationError("gst_rate_bp must be an integer 0..2800 (basis points)", "gst_rate_bp")
-        hsn = (hsn or "").strip()
-        if not (hsn.isdigit() or hsn == "") or len(hsn) > 8:
-            raise ValidationError("hsn must be up to 8 digits", "hsn")
+        gst_rate_bp = _gst_rate(gst_rate_bp)
+        hsn = _hsn(hsn)
         low = units.to_milli(low_stock_level or 0, None, canon, allow_zero=True)
         opening = units.to_milli(stock or 0, None, canon, allow_zero=True)
         alias_list = _names(aliases)
@@ -369,6 +366,36 @@ class Books:
             return p
 
         return await self._action(shop_id, idempotency_key, "add_product", Product, body)
+
+    async def update_product(
+        self, shop_id: int, product: int | str, *, name: str | None = None, aliases: Sequence[str] | None = None,
+        price_paise: int | None = None, gst_rate_bp: int | None = None, hsn: str | None = None,
+        low_stock_level: QuantityLike | None = None, idempotency_key: str | None = None,
+    ) -> Product:
+        """Change catalogue fields ("doodh ka rate 30 karo"); stock changes only through stock moves.
+        Issued invoices keep the price they were made with. Raises ProductNotFound, ValidationError."""
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = _text(name, "name", required=True, max_len=200)
+        if aliases is not None:
+            changes["aliases"] = _names(aliases)
+        if price_paise is not None:
+            changes["price_paise"] = validate_amount(price_paise, field="price_paise", allow_zero=True)
+        if gst_rate_bp is not None:
+            changes["gst_rate_bp"] = _gst_rate(gst_rate_bp)
+        if hsn is not None:
+            changes["hsn"] = _hsn(hsn)
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Product:
+            p = await self._product(uow, shop_id, product)
+            if low_stock_level is not None:
+                changes["low_stock_milli"] = units.to_milli(low_stock_level, None, p.unit, allow_zero=True)
+            updated = await uow.products.update(shop_id, p.id, changes)
+            if updated is None:
+                raise ProductNotFound(product)
+            return updated
+
+        return await self._action(shop_id, idempotency_key, "update_product", Product, body)
 
     async def get_product(self, shop_id: int, product_id: int) -> Product:
         """Raises ProductNotFound."""
@@ -942,6 +969,19 @@ def _product_id(ref: int | str) -> int | None:
     if isinstance(ref, str) and ref.strip().isdigit():
         return int(ref.strip())
     return None
+
+
+def _gst_rate(rate_bp: object) -> int:
+    if isinstance(rate_bp, bool) or not isinstance(rate_bp, int) or not 0 <= rate_bp <= 2800:
+        raise ValidationError("gst_rate_bp must be an integer 0..2800 (basis points)", "gst_rate_bp")
+    return rate_bp
+
+
+def _hsn(hsn: str | None) -> str:
+    text = (hsn or "").strip()
+    if not (text.isdigit() or text == "") or len(text) > 8:
+        raise ValidationError("hsn must be up to 8 digits", "hsn")
+    return text
 
 
 def _shortfall(p: Product, needed_milli: int) -> StockShortfall:

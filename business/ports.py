@@ -124,6 +124,10 @@ class ProductRepository(Protocol):
 
     async def list_all(self, shop_id: int) -> list[Product]: ...
 
+    async def update(self, shop_id: int, product_id: int, changes: dict[str, Any]) -> Product | None:
+        """Change catalogue fields (never stock). Raises DuplicateProduct on a taken name."""
+        ...
+
     async def lock(self, shop_id: int, product_ids: Sequence[int]) -> dict[int, Product]:
         """Lock the rows FOR UPDATE in id order (deadlock-free) and return them."""
         ...

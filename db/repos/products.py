@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
 from business.errors import DuplicateProduct, ProductNotFound
 from business.models import NewStockMove, Product, StockMove
 from db import rows
+
+_UPDATABLE = {"name", "aliases", "price_paise", "gst_rate_bp", "hsn", "low_stock_milli"}
 
 
 class PgProductRepository:
@@ -41,6 +44,20 @@ class PgProductRepository:
     async def list_all(self, shop_id: int) -> list[Product]:
         return [rows.product(r) for r in await self._c.fetch(
             "SELECT * FROM products WHERE shop_id = $1 ORDER BY name, id", shop_id)]
+
+    async def update(self, shop_id: int, product_id: int, changes: dict[str, Any]) -> Product | None:
+        cols = [k for k in changes if k in _UPDATABLE]
+        if not cols:
+            return await self.get(shop_id, product_id)
+        sets = ", ".join(f"{col} = ${i}" for i, col in enumerate(cols, start=3))
+        try:
+            r = await self._c.fetchrow(
+                f"UPDATE products SET {sets}, updated_at = now() WHERE shop_id = $1 AND id = $2 RETURNING *",
+                shop_id, product_id, *(changes[c] for c in cols),
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise DuplicateProduct(str(changes.get("name"))) from exc
+        return rows.product(r) if r else None
 
     async def lock(self, shop_id: int, product_ids: Sequence[int]) -> dict[int, Product]:
         if not product_ids:

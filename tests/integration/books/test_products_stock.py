@@ -84,3 +84,20 @@ async def test_negative_stock_when_shop_allows(books: Books, pool: asyncpg.Pool)
     s = await make_shop(books, allow_negative_stock=True)
     r = await books.remove_stock(s.id, s.products["milk"].id, 25)
     assert r.product.stock == -5
+
+
+async def test_update_product_keeps_issued_prices(books: Books, shop) -> None:
+    milk = shop.products["milk"]
+    before = await books.create_invoice(shop.id, None, [(milk.id, 1)], payment_mode="cash")
+    p = await books.update_product(shop.id, "doodh", price_paise=3500, aliases=["doodh", "dudh"],
+                                   low_stock_level=8)
+    assert (p.price_paise, p.aliases, p.low_stock_level, p.stock) == (3500, ("doodh", "dudh"), 8, 19)
+    after = await books.create_invoice(shop.id, None, [(milk.id, 1)], payment_mode="cash")
+    assert (await books.get_invoice(shop.id, before.id)).lines[0].unit_price_paise == 3300
+    assert after.lines[0].unit_price_paise == 3500
+    with pytest.raises(ValidationError):
+        await books.update_product(shop.id, milk.id, gst_rate_bp=-5)
+    with pytest.raises(DuplicateProduct):
+        await books.update_product(shop.id, milk.id, name="Parle-G")
+    with pytest.raises(ProductNotFound):
+        await books.update_product(shop.id, 10**9, price_paise=1)
