@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import CustomerIn, CustomerMatchOut, CustomerOut, customer_view, match_view
+from app.api.errors import ApiError
+from app.api.schemas import MAX_ID, CustomerIn, CustomerMatchOut, CustomerOut, customer_view, match_view
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -18,6 +19,8 @@ async def search_customers(
     q: Annotated[str, Query(min_length=1, max_length=200, description="What the shopkeeper said or typed")],
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> list[dict[str, Any]]:
+    if "\x00" in q:
+        raise ApiError(422, "validation_error", "q: text must not contain NUL characters")
     matches = await request.app.state.books.search_customers(shop.id, q.strip(), limit=limit)
     return [match_view(m) for m in matches]
 
@@ -28,7 +31,7 @@ async def list_customers(request: Request, shop: ShopDep) -> list[dict[str, Any]
 
 
 @router.get("/{customer_id}", response_model=CustomerOut, summary="One customer with their balance")
-async def get_customer(request: Request, shop: ShopDep, customer_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+async def get_customer(request: Request, shop: ShopDep, customer_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
     return customer_view(await request.app.state.books.get_customer(shop.id, customer_id))
 
 

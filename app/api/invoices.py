@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import InvoiceIn, InvoiceOut, invoice_view
+from app.api.schemas import MAX_ID, InvoiceIn, InvoiceOut, invoice_view
 from business.models import ItemRequest
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/invoices", tags=["invoices"])
 @router.get("", response_model=list[InvoiceOut], summary="Invoices, newest first")
 async def list_invoices(
     request: Request, shop: ShopDep,
-    customer_id: Annotated[int | None, Query(ge=1)] = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     date_: Annotated[date | None, Query(alias="date", description="An Asia/Kolkata date, YYYY-MM-DD")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
@@ -26,7 +26,7 @@ async def list_invoices(
 
 
 @router.get("/{invoice_id}", response_model=InvoiceOut, summary="One invoice with its lines")
-async def get_invoice(request: Request, shop: ShopDep, invoice_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+async def get_invoice(request: Request, shop: ShopDep, invoice_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
     return invoice_view(await request.app.state.books.get_invoice(shop.id, invoice_id))
 
 
@@ -44,7 +44,7 @@ async def create_invoice(
 
 @router.post("/{invoice_id}/cancel", response_model=InvoiceOut, summary="Cancel: reversal entries, the number stays used")
 async def cancel_invoice(
-    request: Request, shop: ShopDep, invoice_id: Annotated[int, Path(ge=1)], idempotency_key: IdempotencyKeyDep
+    request: Request, shop: ShopDep, invoice_id: Annotated[int, Path(ge=1, le=MAX_ID)], idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:
     invoice = await request.app.state.books.cancel_invoice(shop.id, invoice_id, idempotency_key=idempotency_key)
     return invoice_view(invoice)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
 from app.api.schemas import (
+    MAX_ID,
     CreditIn,
     PaymentIn,
     PaymentResultOut,
@@ -45,5 +46,5 @@ async def add_credit(
 
 
 @router.get("/{customer_id}", response_model=StatementOut, summary="Balance and every entry with its running balance, oldest first")
-async def statement(request: Request, shop: ShopDep, customer_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+async def statement(request: Request, shop: ShopDep, customer_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
     return statement_view(await request.app.state.books.statement(shop.id, customer_id))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import ReminderIn, ReminderOut, reminder_view
+from app.api.schemas import MAX_ID, ReminderIn, ReminderOut, reminder_view
 from business.models import REMINDER_STATUSES
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
@@ -18,7 +18,7 @@ _STATUS_PATTERN = "^(" + "|".join(REMINDER_STATUSES) + ")$"
 @router.get("", response_model=list[ReminderOut], summary="Reminders, newest due first")
 async def list_reminders(
     request: Request, shop: ShopDep,
-    customer_id: Annotated[int | None, Query(ge=1)] = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     status: Annotated[str | None, Query(pattern=_STATUS_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
@@ -40,7 +40,7 @@ async def schedule_reminder(
 
 @router.post("/{reminder_id}/cancel", response_model=ReminderOut, summary="Cancel a scheduled reminder")
 async def cancel_reminder(
-    request: Request, shop: ShopDep, reminder_id: Annotated[int, Path(ge=1)], idempotency_key: IdempotencyKeyDep
+    request: Request, shop: ShopDep, reminder_id: Annotated[int, Path(ge=1, le=MAX_ID)], idempotency_key: IdempotencyKeyDep
 ) -> dict[str, Any]:
     reminder = await request.app.state.books.cancel_reminder(shop.id, reminder_id, idempotency_key=idempotency_key)
     return reminder_view(reminder)

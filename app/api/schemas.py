@@ -28,6 +28,8 @@ from business.models import (
     Statement,
 )
 
+MAX_ID = 2**63 - 1  # bigint ids: larger numbers are 422, not a database error
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 MAX_PAISE = 10**12  # ₹1,000 crore: far above any shop's single action, far below bigint
 Paise = Annotated[int, Field(strict=True, ge=-MAX_PAISE, le=MAX_PAISE, examples=[50000])]
 Quantity = Annotated[Decimal, Field(max_digits=15, decimal_places=3, examples=[1.5])]
@@ -35,8 +37,26 @@ PaymentModeField = Literal["cash", "upi", "card", "cheque", "bank"]
 InvoiceModeField = Literal["credit", "cash", "upi", "card", "cheque", "bank"]
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        """PostgreSQL text cannot hold NUL: refuse it here as bad input, not a 500 later."""
+        if _has_nul(data):
+            raise ValueError("text must not contain NUL characters")
+        return data
 
 
 # --- requests -----------------------------------------------------------------
@@ -64,7 +84,7 @@ class ProductIn(Body):
 
 
 class InvoiceItemIn(Body):
-    product_id: Annotated[int, Field(strict=True, ge=1)] | None = None
+    product_id: Id | None = None
     product: str | None = Field(default=None, min_length=1, max_length=200, description="A product name or alias")
     quantity: Quantity
     unit: str | None = Field(default=None, max_length=20, description="Default: the product's own unit")
@@ -81,7 +101,7 @@ class InvoiceItemIn(Body):
 
 
 class InvoiceIn(Body):
-    customer_id: Annotated[int, Field(strict=True, ge=1)] | None = Field(
+    customer_id: Id | None = Field(
         default=None, description="Absent for a walk-in (then payment_mode cannot be credit)"
     )
     items: list[InvoiceItemIn] = Field(min_length=1, max_length=100)
@@ -96,7 +116,7 @@ class PaymentSplitIn(Body):
 
 
 class PaymentIn(Body):
-    customer_id: Annotated[int, Field(strict=True, ge=1)]
+    customer_id: Id
     amount_paise: Paise | None = None
     payment_mode: PaymentModeField = "cash"
     splits: list[PaymentSplitIn] | None = Field(default=None, min_length=1, max_length=10)
@@ -112,13 +132,13 @@ class PaymentIn(Body):
 
 
 class CreditIn(Body):
-    customer_id: Annotated[int, Field(strict=True, ge=1)]
+    customer_id: Id
     amount_paise: Paise
     note: str = Field(default="", max_length=500)
 
 
 class ReminderIn(Body):
-    customer_id: Annotated[int, Field(strict=True, ge=1)]
+    customer_id: Id
     due_at: AwareDatetime = Field(examples=["2026-12-01T10:00:00+05:30"])
     amount_paise: Paise | None = None
 

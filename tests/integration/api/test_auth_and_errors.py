@@ -100,3 +100,17 @@ async def test_idempotency_key_must_be_sane(shop: ShopClient) -> None:
     r = await shop.post("/api/customers", {"name": "Meena"}, key="x" * 500)
     assert_error(r, 422, "validation_error")
     assert (await shop.get("/api/customers")).json() == []
+
+
+async def test_out_of_range_ids_and_nul_text_are_422_not_500(shop: ShopClient) -> None:
+    huge = 2**70
+    assert_error(await shop.get(f"/api/customers/{huge}"), 422, "validation_error")
+    assert_error(await shop.get(f"/api/ledger/{huge}"), 422, "validation_error")
+    assert_error(await shop.post(f"/api/invoices/{huge}/cancel"), 422, "validation_error")
+    assert_error(await shop.post("/api/ledger/credit", {"customer_id": huge, "amount_paise": 5}),
+                 422, "validation_error")
+    assert_error(await shop.post("/api/customers", {"name": "Ra\x00hul"}), 422, "validation_error")
+    assert_error(await shop.post("/api/products", {"name": "Dal", "unit": "kg", "price_paise": 1,
+                                                   "aliases": ["d\x00al"]}), 422, "validation_error")
+    assert_error(await shop.get("/api/customers/search", params={"q": "a\x00b"}), 422, "validation_error")
+    assert (await shop.get("/api/customers")).json() == []
