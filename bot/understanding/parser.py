@@ -148,7 +148,10 @@ class Parser:
                 for gtoks, _ in groups:
                     commands.extend(self._expand(self._single(words, gtoks)))
                 return {"intent": "multi", "entities": {"commands": commands}}
-        cmds = self._expand(self._single(words, toks))
+        single = self._single(words, toks)
+        if single.intent == UNKNOWN:
+            return {"intent": UNKNOWN, "entities": {}, "reason": "negation" if single.entities.get("_negated") else "no_match"}
+        cmds = self._expand(single)
         if len(cmds) == 1:
             return cmds[0]
         return {"intent": "multi", "entities": {"commands": cmds}}
@@ -210,7 +213,7 @@ class Parser:
         if best is None:
             return Single(UNKNOWN, {}, None, feats)
         if not best.consumes_negation and any(t.norm in self.negations for t in toks):
-            return Single(UNKNOWN, {}, best, feats)
+            return Single(UNKNOWN, {"_negated": True}, best, feats)
         spec = self.data.intents[best.intent]
         s = Sentence(toks, words)
         ents: dict[str, Any] = {}

@@ -187,7 +187,9 @@ class TimeParser:
                 if nxt == k:
                     break
                 end = nxt
-            # a leading "at"/"on the" joins the phrase in English ("tomorrow at 10 am" keeps at)
+            # a leading "at" belongs to the spoken time ("at 6 pm")
+            if start > 0 and toks[start - 1].norm == "at" and "_hour" in state:
+                start -= 1
             groups.append((start, end, state))
             i = end
         if not groups:
