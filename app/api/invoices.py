@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.api.auth import IdempotencyKeyDep, ShopDep
-from app.api.schemas import MAX_ID, InvoiceIn, InvoiceOut, invoice_view
+from app.api.schemas import MAX_DATE, MAX_ID, MIN_DATE, InvoiceIn, InvoiceOut, invoice_view
 from business.models import ItemRequest
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/invoices", tags=["invoices"])
 async def list_invoices(
     request: Request, shop: ShopDep,
     customer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    date_: Annotated[date | None, Query(alias="date", description="An Asia/Kolkata date, YYYY-MM-DD")] = None,
+    date_: Annotated[date | None, Query(alias="date", ge=MIN_DATE, le=MAX_DATE, description="An Asia/Kolkata date, YYYY-MM-DD")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
     invoices = await request.app.state.books.list_invoices(shop.id, customer_id=customer_id, day=date_, limit=limit)

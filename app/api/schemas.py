@@ -9,7 +9,7 @@ is a 422, not a silently ignored value.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -30,6 +30,9 @@ from business.models import (
 
 MAX_ID = 2**63 - 1  # bigint ids: larger numbers are 422, not a database error
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+# Dates a shop's books can mean; outside this a date is a typo (and year 1/9999 overflow day maths).
+MIN_DATE = date(2000, 1, 1)
+MAX_DATE = date(2100, 12, 31)
 MAX_PAISE = 10**12  # ₹1,000 crore: far above any shop's single action, far below bigint
 Paise = Annotated[int, Field(strict=True, ge=-MAX_PAISE, le=MAX_PAISE, examples=[50000])]
 Quantity = Annotated[Decimal, Field(max_digits=15, decimal_places=3, examples=[1.5])]
@@ -141,6 +144,12 @@ class ReminderIn(Body):
     customer_id: Id
     due_at: AwareDatetime = Field(examples=["2026-12-01T10:00:00+05:30"])
     amount_paise: Paise | None = None
+
+    @model_validator(mode="after")
+    def _plausible_date(self) -> ReminderIn:
+        if not MIN_DATE <= self.due_at.date() <= MAX_DATE:
+            raise ValueError(f"due_at must fall between {MIN_DATE} and {MAX_DATE}")
+        return self
 
 
 # --- views --------------------------------------------------------------------

@@ -71,3 +71,14 @@ async def test_daily_summary(shop: ShopClient) -> None:
     old = (await shop.get("/api/summary/daily", params={"date": "2020-01-01"})).json()
     assert old["date"] == "2020-01-01" and old["sales_paise"] == 0 and old["invoice_count"] == 0
     assert_error(await shop.get("/api/summary/daily", params={"date": "01/02/2026"}), 422, "validation_error")
+
+
+async def test_implausible_dates_are_422(shop: ShopClient) -> None:
+    c = await shop.customer("Rahul")
+    for due in ("0001-01-01T00:00:00+05:30", "9999-12-31T23:59:59+14:00"):
+        assert_error(await shop.post("/api/reminders", {"customer_id": c["id"], "due_at": due}),
+                     422, "validation_error")
+    for url in ("/api/summary/daily?date=0001-01-01", "/api/summary/daily?date=9999-12-31",
+                "/api/invoices?date=9999-12-31"):
+        assert_error(await shop.get(url), 422, "validation_error")
+    assert (await shop.get("/api/reminders")).json() == []
