@@ -177,6 +177,17 @@ class Books:
         log.info("created shop shop_id=%s owner=%s", shop.id, mask_phone(phone))
         return shop, api_key
 
+    async def reissue_api_key(self, shop_id: int) -> str:
+        """Replace the shop's API key (lost or leaked); the old key stops working at once.
+        Returns the new key (shown once). Raises ShopNotFound."""
+        api_key = credentials.new_api_key()
+        async with self._uow() as uow:
+            if not await uow.shops.set_api_key_hash(shop_id, credentials.hash_api_key(api_key)):
+                raise ShopNotFound(f"no shop {shop_id}")
+            await uow.commit()
+        log.info("re-issued api key shop_id=%s", shop_id)
+        return api_key
+
     async def add_shop_phone(
         self, shop_id: int, phone: str, role: str = "staff", pin: str | None = None
     ) -> ShopPhone:

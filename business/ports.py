@@ -86,6 +86,10 @@ class ShopRepository(Protocol):
 
     async def get(self, shop_id: int) -> Shop | None: ...
 
+    async def set_api_key_hash(self, shop_id: int, api_key_hash: str) -> bool:
+        """Replace the shop's key hash; False when there is no such shop."""
+        ...
+
     async def by_api_key_hash(self, api_key_hash: str) -> Shop | None: ...
 
     async def by_phone(self, phone: str) -> tuple[Shop, ShopPhone, str | None] | None:

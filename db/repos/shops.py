@@ -45,6 +45,12 @@ class PgShopRepository:
         r = await self._c.fetchrow("SELECT * FROM shops WHERE id = $1", shop_id)
         return rows.shop(r) if r else None
 
+    async def set_api_key_hash(self, shop_id: int, api_key_hash: str) -> bool:
+        done = await self._c.fetchval(
+            "UPDATE shops SET api_key_hash = $2 WHERE id = $1 RETURNING id", shop_id, api_key_hash
+        )
+        return done is not None
+
     async def by_api_key_hash(self, api_key_hash: str) -> Shop | None:
         r = await self._c.fetchrow("SELECT * FROM shops WHERE api_key_hash = $1", api_key_hash)
         return rows.shop(r) if r else None

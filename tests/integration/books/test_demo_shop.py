@@ -37,3 +37,5 @@ async def test_demo_shop_loads_and_resolves(books: Books, pool: asyncpg.Pool) ->
     assert q.total_paise == 2 * 2800 + 3 * 1000
     assert await books.total_outstanding(shop.id) == 45000 + 120000 + 78000 + 25000 + 33000
     await assert_books_balance(pool, shop.id)
+    async with pool.acquire() as conn:  # free the demo phone for other tests on this database
+        await conn.execute("DELETE FROM shop_phones WHERE phone = '+919800000001'")

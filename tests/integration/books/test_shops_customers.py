@@ -37,6 +37,11 @@ async def test_create_shop_keys_phone_and_pin(books: Books) -> None:
         await books.add_shop_phone(shop.id, staff)  # a phone belongs to one shop
     with pytest.raises(ValidationError):
         await books.create_shop("Other", phone)
+    new_key = await books.reissue_api_key(shop.id)
+    assert await books.shop_by_api_key(key) is None
+    assert (await books.shop_by_api_key(new_key)).id == shop.id
+    with pytest.raises(ShopNotFound):
+        await books.reissue_api_key(10**9)
 
 
 @pytest.mark.parametrize(
