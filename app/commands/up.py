@@ -139,7 +139,7 @@ def _banner(
     base = f"http://{settings.host}:{settings.port}"
     exe = _execora_command()
     cid = example_customer or 1
-    key = demo.api_key if demo and demo.api_key else "<your shop api key>"
+    key = demo.api_key if demo else "<your shop api key>"
     lines = [
         "",
         "Execora is running.",
@@ -153,7 +153,7 @@ def _banner(
         lines += [
             f"  demo shop:   {demo.name} (id {demo.shop_id}){' - just loaded' if demo.created else ''}",
             f"  owner phone: {demo.owner_phone}",
-            f"  api key:     {demo.api_key or f'unknown (see {exe} seed --demo)'}",
+            f"  api key:     {demo.api_key}",
         ]
     else:
         lines.append(f"  demo shop:   not loaded (database was not empty); `{exe} shop add` makes a shop")

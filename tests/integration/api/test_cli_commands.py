@@ -54,4 +54,12 @@ def test_migrate_shop_add_and_seed(fresh_db: str, data_dir: Path, capsys: pytest
     assert again["created"] is False
     assert (again["shop_id"], again["api_key"]) == (demo["shop_id"], demo["api_key"])
 
+    # The key file lost: the key is re-issued (the old one stops working), the shop stays the same.
+    (data_dir / "demo_shop.json").unlink()
+    assert cli(["seed", "--demo"]) == 0
+    reissued = json.loads(capsys.readouterr().out)
+    assert reissued["created"] is False and reissued["shop_id"] == demo["shop_id"]
+    assert reissued["api_key"].startswith("exk_") and reissued["api_key"] != demo["api_key"]
+    assert json.loads((data_dir / "demo_shop.json").read_text())["api_key"] == reissued["api_key"]
+
     assert cli(["seed"]) == 2
