@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.main import create_app
 from tests.integration.api.conftest import ShopClient, assert_error
 
 API_ROUTES = [
@@ -114,3 +117,13 @@ async def test_out_of_range_ids_and_nul_text_are_422_not_500(shop: ShopClient) -
                                                    "aliases": ["d\x00al"]}), 422, "validation_error")
     assert_error(await shop.get("/api/customers/search", params={"q": "a\x00b"}), 422, "validation_error")
     assert (await shop.get("/api/customers")).json() == []
+
+
+async def test_health_is_503_when_redis_is_down(settings: Any) -> None:
+    app = create_app(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            r = await client.get("/health")
+    assert r.status_code == 503
+    assert r.json() == {"status": "error", "database": "ok", "redis": "error"}
