@@ -174,7 +174,7 @@ def _banner(
     return "\n".join(lines)
 
 
-async def _prepare(settings: Settings, started: list[str]) -> tuple[DemoShop | None, int | None]:
+async def _prepare(settings: Settings) -> tuple[DemoShop | None, int | None]:
     """Migrate; load the demo shop on an empty database; find its key."""
     from app.resources import books_scope
     from db.migrate import apply_migrations
@@ -236,7 +236,7 @@ def _run(settings: Settings, stop: _Stop) -> int:
         settings = settings.model_copy(
             update={"database_url": services.database_url, "redis_url": services.redis_url}
         )
-        demo, example_customer = asyncio.run(_prepare(settings, services.started))
+        demo, example_customer = asyncio.run(_prepare(settings))
         log.info("ready to serve in %.1fs", time.monotonic() - t0)
         if stop.requested:
             return 0
