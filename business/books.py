@@ -32,6 +32,7 @@ from business.errors import (
     StockShortfall,
     ValidationError,
 )
+from business.matching import devanagari_to_roman
 from business.models import (
     INVOICE_PAYMENT_MODES,
     PAYMENT_MODES,
@@ -64,6 +65,7 @@ from business.models import (
 from business.money import validate_amount
 from business.phones import mask_phone, normalize_phone
 from business.ports import Clock, JobQueue, NullJobQueue, SystemClock, UnitOfWork, UnitOfWorkFactory
+from business.serde import from_jsonable, to_jsonable
 from business.shoptime import day_bounds, financial_year, invoice_number, shop_date
 
 log = logging.getLogger(__name__)
@@ -105,14 +107,10 @@ class Books:
                     if first_action != action:
                         raise IdempotencyKeyReused(key, first_action, action)
                     log.info("replayed %s shop_id=%s", action, shop_id)
-                    from business.serde import from_jsonable
-
                     result: T = from_jsonable(result_type, stored)
                     return result
             result = await body(uow, after)
             if key is not None:
-                from business.serde import to_jsonable
-
                 await uow.idempotency.save_result(shop_id, key, to_jsonable(result))
             await uow.commit()
         for hook in after:
@@ -297,8 +295,6 @@ class Books:
         if name is not None:
             changes["name"] = _text(name, "name", required=True)
             if name_devanagari is None:  # keep the derived forms in step with the new name
-                from business.matching import devanagari_to_roman
-
                 dev = _has_devanagari(changes["name"])
                 changes["name_roman"] = devanagari_to_roman(changes["name"]) if dev else ""
                 changes["name_devanagari"] = changes["name"] if dev else ""
@@ -911,8 +907,6 @@ def _has_devanagari(text: str) -> bool:
 def _customer_fields(
     name: str, phone: str | None, nicknames: Sequence[str], landmark: str, name_devanagari: str
 ) -> dict[str, Any]:
-    from business.matching import devanagari_to_roman
-
     name = _text(name, "name", required=True, max_len=200)
     dev = _text(name_devanagari, "name_devanagari", max_len=200)
     roman = ""
