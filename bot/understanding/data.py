@@ -211,7 +211,8 @@ def _known_words(data: Data) -> frozenset[str]:
         for item in group:
             words.update(item.split())
     for rule in data.rules:
-        words.update(w for w in re.findall(r"[a-z]{2,}", rule.pattern.pattern) if w not in {"re"})
+        source = re.sub(r"\\[a-zA-Z]|\{\d+(?:,\d*)?\}|\[[^\]]*\]", " ", rule.pattern.pattern)
+        words.update(re.findall(r"[a-z]{2,}", source))
     words.update(data.lexicon.get("extra_known", []))
     words.update(data.lexicon.get("common_products", []))
     words -= set(lx["business_suffixes"])

@@ -24,6 +24,7 @@ _DIGITS = re.compile(r"^\d+$")
 NAME_PARTICLES = {"ko", "ka", "ki", "ke", "ne", "se", "pe", "par", "wala"}
 FORWARD_TRIGGERS = {"for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
 WEAK_TRIGGERS = {"from", "of"}
+OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
 LEADING_FOLLOWERS = {"paid", "took", "has", "owes", "cleared", "de", "diye", "gave", "ne", "pays"}
 REMOVE_OPS = {"kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
@@ -136,6 +137,8 @@ class Extractors:
         for triggers in (FORWARD_TRIGGERS, WEAK_TRIGGERS):
             for idx, tok in enumerate(toks):
                 if tok.norm not in triggers:
+                    continue
+                if tok.norm == "of" and (idx == 0 or toks[idx - 1].norm not in OF_OWNERS):
                     continue
                 k = idx + 1
                 while k < n and toks[k].norm in FORWARD_SKIP:
@@ -285,6 +288,8 @@ class Extractors:
             start = i
             if not words:
                 words, start = self._backward_product(s, i)
+                if words and unit is None and not all(w in self.products for w in words):
+                    words = []
                 j2 = j
             if words:
                 items.append({"product": " ".join(words), "quantity": _num(qty), "unit": unit})

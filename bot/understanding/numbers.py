@@ -15,6 +15,13 @@ from bot.understanding.data import Data
 from bot.understanding.normalize import Token
 
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
+_DOUBLE = re.compile(r"(.)\1")
+
+
+def spelling_key(word: str) -> str:
+    """Fold spelling variants of a number word: chalees/chaalis -> chalis, pachchees/pacchis -> pachis."""
+    w = word.replace("aa", "a").replace("ee", "i").replace("oo", "u").replace("chh", "ch").replace("w", "v")
+    return _DOUBLE.sub(r"\1", w)
 
 
 def fmt(value: float) -> str:
@@ -31,6 +38,10 @@ class NumberFolder:
         nm = data.numbers
         lx = data.lexicon
         self.units: dict[str, float] = {k: float(v) for k, v in nm["units"].items()}
+        self.folded: dict[str, float] = {}
+        for k, v in self.units.items():
+            if len(k) > 3:
+                self.folded.setdefault(spelling_key(k), v)
         self.mults: dict[str, float] = {k: float(v) for k, v in nm["multipliers"].items()}
         self.fracs: dict[str, float] = {k: float(v) for k, v in nm["fractions"].items()}
         self.mods: dict[str, float] = {k: float(v) for k, v in nm["modifiers"].items()}
@@ -47,6 +58,10 @@ class NumberFolder:
 
     def _small(self, toks: list[Token], j: int) -> float | None:
         t = toks[j].norm
+        if t not in self.units and len(t) > 3 and t.isalpha():
+            folded = self.folded.get(spelling_key(t))
+            if folded is not None:
+                return folded
         if _DIGITS.match(t):
             return float(t)
         if t in self.units:
