@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from business.models import (
     Customer,
@@ -36,8 +36,14 @@ MAX_DATE = date(2100, 12, 31)
 MAX_PAISE = 10**12  # ₹1,000 crore: far above any shop's single action, far below bigint
 Paise = Annotated[int, Field(strict=True, ge=-MAX_PAISE, le=MAX_PAISE, examples=[50000])]
 Quantity = Annotated[Decimal, Field(max_digits=15, decimal_places=3, examples=[1.5])]
-PaymentModeField = Literal["cash", "upi", "card", "cheque", "bank"]
-InvoiceModeField = Literal["credit", "cash", "upi", "card", "cheque", "bank"]
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# "UPI" and " Cash " are the same modes as "upi" and "cash".
+PaymentModeField = Annotated[Literal["cash", "upi", "card", "cheque", "bank"], BeforeValidator(_lower)]
+InvoiceModeField = Annotated[Literal["credit", "cash", "upi", "card", "cheque", "bank"], BeforeValidator(_lower)]
 
 
 def _has_nul(value: Any) -> bool:
@@ -88,19 +94,25 @@ class ProductIn(Body):
 
 class InvoiceItemIn(Body):
     product_id: Id | None = None
-    product: str | None = Field(default=None, min_length=1, max_length=200, description="A product name or alias")
+    product: str | None = Field(
+        default=None, min_length=1, max_length=200, description="A product name or alias (fuzzy, Hindi too)"
+    )
+    product_name: str | None = Field(default=None, min_length=1, max_length=200, description="Same as `product`")
     quantity: Quantity
     unit: str | None = Field(default=None, max_length=20, description="Default: the product's own unit")
 
     @model_validator(mode="after")
     def _one_product(self) -> InvoiceItemIn:
-        if (self.product_id is None) == (self.product is None):
+        given = [x for x in (self.product_id, self.product, self.product_name) if x is not None]
+        if len(given) != 1:
             raise ValueError("give exactly one of product_id or product (a name)")
         return self
 
     @property
     def ref(self) -> int | str:
-        return self.product_id if self.product_id is not None else str(self.product)
+        if self.product_id is not None:
+            return self.product_id
+        return str(self.product if self.product is not None else self.product_name)
 
 
 class InvoiceIn(Body):

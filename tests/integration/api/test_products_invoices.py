@@ -151,3 +151,11 @@ async def test_cancel_invoice_reverses_and_cannot_repeat(shop: ShopClient) -> No
     assert [e["kind"] for e in statement["entries"]] == ["sale_credit", "reversal"]
     assert_error(await shop.post(f"/api/invoices/{inv['id']}/cancel"), 409, "invoice_already_cancelled")
     assert_error(await shop.post("/api/invoices/999999999/cancel"), 404, "invoice_not_found")
+
+
+async def test_item_by_product_name_field_and_mode_in_capitals(shop: ShopClient) -> None:
+    milk = await shop.product("Amul Taaza Milk", unit="packet", price_paise=3000, stock=10, aliases=["doodh"])
+    r = await shop.post("/api/invoices", {"items": [{"product_name": "doodh", "quantity": "1.0"}],
+                                          "payment_mode": "UPI"})
+    assert r.status_code == 201, r.text
+    assert r.json()["payment_mode"] == "upi" and r.json()["lines"][0]["product_id"] == milk["id"]
