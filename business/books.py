@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from business import credentials, gst, search, units
+from business import credentials, gst, modes, search, units
 from business.errors import (
     CustomerNotFound,
     IdempotencyKeyReused,
@@ -34,10 +34,7 @@ from business.errors import (
 )
 from business.matching import devanagari_to_roman
 from business.models import (
-    INVOICE_PAYMENT_MODES,
-    PAYMENT_MODES,
     REMINDER_STATUSES,
-    SUPPLY_TYPES,
     Balance,
     CallerShop,
     Customer,
@@ -481,10 +478,8 @@ class Books:
         self, uow: UnitOfWork, shop: Shop, customer_id: int | None, items: Sequence[ItemLike],
         payment_mode: str, with_gst: bool, supply_type: str, *, lock: bool,
     ) -> InvoiceQuote:
-        if payment_mode not in INVOICE_PAYMENT_MODES:
-            raise ValidationError(f"payment_mode must be one of {INVOICE_PAYMENT_MODES}", "payment_mode")
-        if supply_type not in SUPPLY_TYPES:
-            raise ValidationError(f"supply_type must be one of {SUPPLY_TYPES}", "supply_type")
+        payment_mode = modes.invoice_payment_mode(payment_mode)
+        supply_type = modes.supply_type(supply_type)
         requests = [_item(x) for x in items]
         if not requests:
             raise ValidationError("an invoice needs at least one item", "items")
@@ -593,7 +588,7 @@ class Books:
                 ],
                 created_at=now,
             )
-            if payment_mode == "credit" and customer_id is not None and invoice.total_paise > 0:
+            if invoice.payment_mode == "credit" and customer_id is not None and invoice.total_paise > 0:
                 await uow.ledger.post(
                     shop_id=shop_id, customer_id=customer_id, kind="sale_credit",
                     amount_paise=invoice.total_paise, created_at=now, invoice_id=invoice.id,
@@ -710,7 +705,7 @@ class Books:
             if settle_full:
                 if c.balance_paise <= 0:
                     raise InvalidAmount(0, "nothing is owed", "amount_paise")
-                todo = [(c.balance_paise, mode)]
+                todo = [(c.balance_paise, modes.payment_mode(mode))]
             now = self._clock.now()
             payments = []
             balance = c.balance_paise
@@ -996,10 +991,7 @@ def _shortfall(p: Product, needed_milli: int) -> StockShortfall:
 def _payment_parts(
     amount_paise: int | None, mode: str, splits: Sequence[PaymentSplit] | None, settle_full: bool
 ) -> list[tuple[int, str]]:
-    def check_mode(m: str) -> str:
-        if m not in PAYMENT_MODES:
-            raise ValidationError(f"payment mode must be one of {PAYMENT_MODES}", "mode")
-        return m
+    check_mode = modes.payment_mode
 
     if settle_full:
         if splits:

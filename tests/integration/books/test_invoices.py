@@ -160,3 +160,16 @@ async def test_list_invoices_filters(books: Books, shop, clock: FakeClock) -> No
     assert [i.id for i in await books.list_invoices(shop.id)] == [b.id, a.id]
     assert [i.id for i in await books.list_invoices(shop.id, customer_id=c.id)] == [a.id]
     assert [i.id for i in await books.list_invoices(shop.id, day=datetime(2026, 1, 11).date())] == [b.id]
+
+
+async def test_spoken_modes_are_normalised(books: Books, shop) -> None:
+    c = await books.add_customer(shop.id, "Rahul")
+    inv = await books.create_invoice(shop.id, c.id, [("doodh", 1)], payment_mode="GPay", supply_type="Inter-State",
+                                     with_gst=True)
+    assert (inv.payment_mode, inv.supply_type) == ("upi", "interstate")
+    assert (await books.balance(shop.id, c.id)).balance_paise == 0
+    udhaar = await books.create_invoice(shop.id, c.id, [("doodh", 1)], payment_mode="Udhaar")
+    assert udhaar.payment_mode == "credit"
+    assert (await books.balance(shop.id, c.id)).balance_paise == udhaar.total_paise
+    paid = await books.record_payment(shop.id, c.id, 1000, "PhonePe")
+    assert paid.payments[0].mode == "upi"

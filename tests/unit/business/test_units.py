@@ -21,6 +21,7 @@ from business.units import canonical_unit, from_milli, product_unit, to_milli
         (250, "ml", "l", 250),
         (1.1, "kg", "kg", 1100),
         (2, "pkt", "piece", 2000),
+        (3, "nos", "packet", 3000),
         (1, "kg", "g", 1_000_000),
     ],
 )
