@@ -28,17 +28,6 @@ from telephony.whatsapp.webhook import router as whatsapp_router
 
 log = logging.getLogger(__name__)
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def configure_logging(level: str = "INFO") -> None:
-    """Plain one-line logs on stderr; idempotent (entry points call it once)."""
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level.upper(), format=LOG_FORMAT)
-    root.setLevel(level.upper())
-
-
 def _include_routers(app: FastAPI) -> None:
     """Every router the app serves; other areas add theirs here, one line each."""
     app.include_router(health_router)
