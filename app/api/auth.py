@@ -36,6 +36,7 @@ async def current_shop(
     shop: Shop | None = await request.app.state.books.shop_by_api_key(key)
     if shop is None:
         raise _unauthorized("invalid api key")
+    request.state.shop_id = shop.id  # log context for the error handlers
     return shop
 
 

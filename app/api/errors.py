@@ -78,7 +78,10 @@ async def _execora_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ExecoraError)
     status = getattr(exc, "http_status", 400)
     if status >= 500:
-        log.error("business error %s on %s %s", exc.code, request.method, request.url.path)
+        log.error("business error %s on %s %s shop_id=%s", exc.code, request.method, request.url.path,
+                  _shop_id(request))
+    else:
+        log.info("%s %s -> %s shop_id=%s", request.method, request.url.path, exc.code, _shop_id(request))
     return error_response(status, exc.code, exc.message, details=exc.details())
 
 
@@ -104,8 +107,12 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
+def _shop_id(request: Request) -> object:
+    return getattr(request.state, "shop_id", None)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s shop_id=%s", request.method, request.url.path, _shop_id(request))
     return error_response(500, "internal_error", "internal server error")
 
 
