@@ -26,8 +26,9 @@ FORWARD_TRIGGERS = {"for", "to", "remind", "give", "customer", "named", "naam", 
 WEAK_TRIGGERS = {"from", "of"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
-LEADING_FOLLOWERS = {"paid", "took", "has", "owes", "cleared", "de", "diye", "gave", "ne", "pays"}
-REMOVE_OPS = {"kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
+LEADING_FOLLOWERS = {"paid", "took", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
+                     "khata", "account", "details", "ka", "ki", "ke", "returned"}
+REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}
 LOW_CUES = {"khatam", "low", "running", "mangwana", "out"}
 SETTLE_WORDS = {"poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}
@@ -80,6 +81,7 @@ class Extractors:
         self.languages: dict[str, str] = sl["languages"]
         self.ordinals: dict[str, str] = sl["ordinals"]
         self.walk_in = [w.split() for w in sl["walk_in"]]
+        self.walk_in_first = {p[0] for p in self.walk_in}
         self.gst_off = set(sl["gst_off"])
         self.supply: dict[str, list[list[str]]] = {k: [p.split() for p in v] for k, v in sl["supply"].items()}
         self.domains = set(sl["email_domains"])
@@ -201,6 +203,8 @@ class Extractors:
 
     def walkin(self, s: Sentence, ctx: dict[str, Any]) -> dict[str, Any]:
         norms = s.norms
+        if not self.walk_in_first.intersection(norms):
+            return {}
         for phrase in self.walk_in:
             for i in range(len(norms)):
                 if norms[i:i + len(phrase)] == phrase:

@@ -39,6 +39,8 @@ def _pre_clean(text: str) -> tuple[str, list[str]]:
     t = text.lower().replace("\u200d", "").replace("\u200c", "")
     t = t.replace("₹", " rs ").replace("p&l", " pnl ").replace("&", " and ")
     t = re.sub(r"\brs\.", " rs ", t)
+    t = re.sub(r"(\d)\s*/-", r"\1 ", t)
+    t = re.sub(r"\b(\d+(?:\.\d+)?)k\b", r"\1 thousand", t)
     t = re.sub(r"(?<=\d),(?=\d{2,3}\b)", "", t)
     t = re.sub(r"(?<=\d),(?=\d{2,3}\b)", "", t)
     t = re.sub(r"\b(what|that|it|he|she|there|who|here|where|how)'s\b", r"\1 is", t)
@@ -67,6 +69,23 @@ def _pre_clean(text: str) -> tuple[str, list[str]]:
     return t, words
 
 
+_INDEX: dict[int, dict[str, list[tuple[int, str]]]] = {}
+
+
+def _phrase_index(key: int, phrases: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+    """Multi-word phrases by first word, longest first (built once per phrase table)."""
+    index = _INDEX.get(key)
+    if index is None:
+        index = {}
+        for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+            parts = phrase.split()
+            if len(parts) > 1:
+                index.setdefault(parts[0], []).append((len(parts), phrase))
+        _INDEX.clear()
+        _INDEX[key] = index
+    return index
+
+
 def surface_words(text: str) -> list[str]:
     return _pre_clean(text)[1]
 
@@ -93,13 +112,12 @@ def tokenize(text: str, data: Data) -> tuple[list[str], list[Token]]:
             base.append(Token(part, part, i, i + 1))
 
     phrases: dict[str, str] = lx["phrases"]
-    max_len = max((len(k.split()) for k in phrases), default=1)
+    by_first = _phrase_index(id(phrases), phrases)
     merged: list[Token] = []
     i = 0
     while i < len(base):
-        for n in range(min(max_len, len(base) - i), 1, -1):
-            key = " ".join(t.roman for t in base[i:i + n])
-            if key in phrases:
+        for n, key in by_first.get(base[i].roman, ()):
+            if i + n <= len(base) and " ".join(t.roman for t in base[i:i + n]) == key:
                 merged.append(Token(phrases[key], key, base[i].start, base[i + n - 1].end))
                 i += n
                 break

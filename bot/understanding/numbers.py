@@ -132,6 +132,13 @@ class NumberFolder:
                 last = "mult"
                 j += 1
                 continue
+            if t in {"a", "an"} and last == "small" and toks[j - 1].norm in self.fracs:
+                j += 1  # "half a kilo"
+                continue
+            if t == "and" and last == "small" and j + 2 < len(toks) and toks[j + 1].norm == "a" and toks[j + 2].norm in {"half", "quarter"}:
+                cur += self.fracs[toks[j + 2].norm]  # "one and a half"
+                j += 3
+                continue
             if t == "and" and last == "mult" and j + 1 < len(toks) and toks[j + 1].norm in self.units and toks[j + 1].norm != "do":
                 j += 1
                 continue

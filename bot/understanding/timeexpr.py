@@ -67,6 +67,12 @@ class TimeParser:
         self.periods: list[tuple[list[str], str]] = sorted(
             ((p.split(), rng) for rng, ps in t["periods"].items() for p in ps), key=lambda x: -len(x[0])
         )
+        self.recurrence_by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for words, freq in self.recurrence:
+            self.recurrence_by_first.setdefault(words[0], []).append((words, freq))
+        self.periods_by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for words, rng in self.periods:
+            self.periods_by_first.setdefault(words[0], []).append((words, rng))
         self.months: dict[str, int] = {k: int(v) for k, v in t["months"].items()}
         self.past = set(t["past_markers"])
         self.future = set(t["future_markers"])
@@ -77,7 +83,7 @@ class TimeParser:
         """Try to read one time piece at i; return the index after it (i if none)."""
         n = len(toks)
         t = toks[i].norm
-        for words, freq in self.recurrence:
+        for words, freq in self.recurrence_by_first.get(t, ()):
             k = len(words)
             if [x.norm for x in toks[i:i + k]] == words:
                 state["recurrence"] = {"freq": freq, "interval": 1}
@@ -257,7 +263,7 @@ class TimeParser:
             return " ".join(words[toks[a].start:toks[b - 1].end])
 
         for i in range(n):
-            for ws, rng in self.periods:
+            for ws, rng in self.periods_by_first.get(norms[i], ()):
                 k = len(ws)
                 if norms[i:i + k] == ws:
                     return {"phrase": phrase(i, i + k), "range": rng}
