@@ -110,10 +110,10 @@ class Books:
             if key is not None:
                 await uow.idempotency.save_result(shop_id, key, to_jsonable(result))
             await uow.commit()
-        for hook in after:
+        for hook in after:  # JobQueue calls are blocking (Redis): keep them off the event loop
             try:
-                hook()
-            except Exception:  # the row is the truth; a sweep re-creates lost timers
+                await asyncio.to_thread(hook)
+            except Exception:  # the row is the truth; the worker's sweep re-creates lost timers
                 log.exception("after-commit hook failed in %s shop_id=%s", action, shop_id)
         return result
 
