@@ -22,7 +22,7 @@ _GSTIN = re.compile(r"^\d{2}[a-z]{5}\d{4}[a-z]\d[a-z0-9]{2}$")
 _DIGITS = re.compile(r"^\d+$")
 
 NAME_PARTICLES = {"ko", "ka", "ki", "ke", "ne", "se", "pe", "par", "wala"}
-FORWARD_TRIGGERS = {"for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
+FORWARD_TRIGGERS = {"bill", "invoice", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
 WEAK_TRIGGERS = {"from", "of"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
@@ -31,6 +31,7 @@ LEADING_FOLLOWERS = {"paid", "took", "has", "owes", "owe", "cleared", "de", "diy
 REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}
 LOW_CUES = {"khatam", "low", "running", "mangwana", "out"}
+PAY_VERBS = {"diye", "kiye", "paid", "jama", "bheja", "bheje", "mila", "aagaya", "gave", "chuka", "de", "returned", "wapas"}
 SETTLE_WORDS = {"poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}
 EMAIL_STOP = {"hai", "is", "email", "mera", "meri", "my", "the", "address", "ka", "ki", "id", "mail", "naya", "save",
               "likho", "kar", "karo", "do", "please", "customer", "number", "aur", "and"}
@@ -43,6 +44,7 @@ class Sentence:
     toks: list[Token]
     words: list[str]
     used: set[int] = field(default_factory=set)
+    post_hint: tuple[str, int, int] | None = None
     customer_span: tuple[int, int] | None = None
     when_span: tuple[int, int] | None = None
 
@@ -123,9 +125,15 @@ class Extractors:
         for idx, tok in enumerate(toks):
             if tok.norm not in NAME_PARTICLES or idx == 0:
                 continue
-            if tok.norm == "wala" and idx + 1 < n and self.nameable(toks[idx + 1]):
+            if tok.norm == "wala" and idx + 1 < n and (self.nameable(toks[idx + 1]) or toks[idx + 1].norm in NAME_PARTICLES):
                 continue
+            if tok.norm != "wala" and toks[idx - 1].norm == "wala":
+                span = self._name_before_hint(s, idx - 1)
+                if span:
+                    return span
             k = idx - 1
+            if tok.norm != "wala" and toks[k].norm == "wala":
+                k -= 1
             while k >= 0 and toks[k].norm in self.honorifics:
                 k -= 1
             end = k + 1
@@ -161,6 +169,25 @@ class Extractors:
                 return 0, k
         return None
 
+    def _name_before_hint(self, s: Sentence, wala: int) -> tuple[int, int] | None:
+        """"rahul doodh wale ko", "gupta ji station road wale ka": the name is the first word(s), the rest the hint."""
+        toks = s.toks
+        k = wala - 1
+        hint_end = wala
+        while k >= 0 and wala - k <= 4 and not toks[k].is_num and toks[k].norm not in NAME_PARTICLES and toks[k].norm not in {"aur", "and"}:
+            k -= 1
+        start = k + 1
+        if start >= hint_end - 1 or not self.nameable(toks[start]):
+            return None
+        end = start + 1
+        hint_start = end
+        while hint_start < hint_end and toks[hint_start].norm in self.honorifics:
+            hint_start += 1
+        if hint_start >= hint_end:
+            return None
+        s.post_hint = (" ".join(t.roman for t in toks[hint_start:hint_end]) + " wala", hint_start, wala + 1)
+        return start, end
+
     def _hint(self, s: Sentence, start: int) -> tuple[str, int] | None:
         toks = s.toks
         if start >= 1 and toks[start - 1].norm == "wala":
@@ -194,6 +221,9 @@ class Extractors:
             if hint:
                 out["customer_hint"] = hint[0]
                 start = hint[1]
+            elif s.post_hint:
+                out["customer_hint"] = s.post_hint[0]
+                end = s.post_hint[2]
             s.customer_span = (start, end)
             s.used.update(range(start, end))
             return out
@@ -362,7 +392,11 @@ class Extractors:
             return out
         settle = any(w in SETTLE_WORDS for w in norms) and any(w in {"hisaab", "udhaar", "balance", "baki", "dues", "account", "paisa", "paise", "chuka", "cleared", "settle", "settled"} for w in norms)
         if idx and not (settle and not any((toks[i].value or 0) > 0 for i in idx)):
-            out.update(self.amount(s, ctx))
+            near_verb = [i for i in idx if any(n in PAY_VERBS for n in norms[i + 1:i + 4])]
+            if len(idx) > 1 and near_verb:
+                out["amount"] = _num(toks[near_verb[-1]].value)
+            else:
+                out.update(self.amount(s, ctx))
         elif settle:
             out["settle_full"] = True
         for i in range(len(toks)):

@@ -37,7 +37,7 @@ _KEEP = re.compile(r"[^\w@:.\-\u0900-\u097F]+")
 def _pre_clean(text: str) -> tuple[str, list[str]]:
     """Lower-case, protect emails/amounts/times, split into surface words."""
     t = text.lower().replace("\u200d", "").replace("\u200c", "")
-    t = t.replace("₹", " rs ").replace("p&l", " pnl ").replace("&", " and ")
+    t = t.replace("%", " percent ").replace("₹", " rs ").replace("p&l", " pnl ").replace("&", " and ")
     t = re.sub(r"\brs\.", " rs ", t)
     t = re.sub(r"(\d)\s*/-", r"\1 ", t)
     t = re.sub(r"\b(\d+(?:\.\d+)?)k\b", r"\1 thousand", t)

@@ -158,7 +158,8 @@ class TimeParser:
             if i + 1 < n and toks[i + 1].norm in self.date_words and 1 <= v <= 31 and v.is_integer():
                 self._set_dom(state, int(v))
                 return i + 2
-            if i > 0 and toks[i - 1].norm in {"the", "on"} and 1 <= v <= 31 and v.is_integer() and "recurrence" in state:
+            nxt_of = i + 1 < n and toks[i + 1].norm == "of"
+            if i > 0 and toks[i - 1].norm in {"the", "on"} and 1 <= v <= 31 and v.is_integer() and ("recurrence" in state or nxt_of):
                 self._set_dom(state, int(v))
                 return i + 1
             if i > 0 and toks[i - 1].norm == "at" and v <= 12:
@@ -243,6 +244,11 @@ class TimeParser:
             when["relative_minutes"] = merged["relative_minutes"]
         if "recurrence" in merged:
             when["recurrence"] = merged["recurrence"]
+        rec = when.get("recurrence")
+        if rec and rec["freq"] == "monthly" and "day_of_month" in when and "day_of_month" not in rec:
+            rec["day_of_month"] = when.pop("day_of_month")
+        if rec and rec["freq"] == "weekly" and "weekday" in when and "weekday" not in rec:
+            rec["weekday"] = when.pop("weekday")
         span = (groups[0][0], groups[-1][1])
         return when, span
 
