@@ -118,14 +118,27 @@ class Score:
 STRONG_WORD = 80.0
 
 
-def score(query: str, target: Target, extra_stopwords: frozenset[str] = frozenset()) -> Score:
+@dataclass(frozen=True)
+class Query:
+    """A query prepared once and scored against many targets."""
+
+    digits: str
+    tokens: tuple[str, ...]
+
+
+@lru_cache(maxsize=1024)
+def prepare(query: str, extra_stopwords: frozenset[str] = frozenset()) -> Query:
+    q = meaningful(words(query), extra_stopwords)
+    return Query(re.sub(r"\D", "", query), tuple(t for t in q if not (t.isdigit() and len(t) >= 4)) or q)
+
+
+def score(query: str | Query, target: Target, extra_stopwords: frozenset[str] = frozenset()) -> Score:
     """How well `query` names `target` (0..100) and which field carried it."""
-    digits = re.sub(r"\D", "", query)
+    prepared = query if isinstance(query, Query) else prepare(query, extra_stopwords)
+    digits, q = prepared.digits, prepared.tokens
     if len(digits) >= 4 and target.phone_digits:
         if target.phone_digits.endswith(digits):
             return Score(100.0, "phone")
-    q = meaningful(words(query), extra_stopwords)
-    q = tuple(t for t in q if not (t.isdigit() and len(t) >= 4)) or q
     if not q:
         return Score(0.0, "")
     per_word: list[float] = []

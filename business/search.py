@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from business.errors import AmbiguousCustomer, AmbiguousProduct, CustomerNotFound, ProductNotFound
-from business.matching import Target, decide, meaningful, score, words
+from business.matching import Target, decide, meaningful, prepare, score, words
 from business.models import Customer, CustomerMatch, Product, ProductMatch
 from business.units import unit_words
 
@@ -22,6 +23,7 @@ def _variant(label: str, text: str) -> tuple[str, tuple[str, ...]]:
     return label, meaningful(words(text))
 
 
+@lru_cache(maxsize=20_000)
 def customer_target(c: Customer) -> Target:
     variants = [_variant("name", c.name)]
     if c.name_roman:
@@ -34,20 +36,23 @@ def customer_target(c: Customer) -> Target:
     )
 
 
+@lru_cache(maxsize=20_000)
 def product_target(p: Product) -> Target:
     variants = [_variant("name", p.name)] + [_variant("alias", a) for a in p.aliases]
     return Target(tuple(v for v in variants if v[1]))
 
 
 def rank_customers(query: str, customers: Sequence[Customer], limit: int = 5) -> list[CustomerMatch]:
-    scored = [(score(query, customer_target(c)), c) for c in customers]
+    q = prepare(query)
+    scored = [(score(q, customer_target(c)), c) for c in customers]
     out = [CustomerMatch(c, s.score, s.matched_on) for s, c in scored if s.score >= MIN_CANDIDATE_SCORE]
     out.sort(key=lambda m: (-m.score, m.customer.name, m.customer.id))
     return out[:limit]
 
 
 def rank_products(query: str, products: Sequence[Product], limit: int = 5) -> list[ProductMatch]:
-    scored = [(score(query, product_target(p), _PRODUCT_STOPWORDS), p) for p in products]
+    q = prepare(query, _PRODUCT_STOPWORDS)
+    scored = [(score(q, product_target(p)), p) for p in products]
     out = [ProductMatch(p, s.score, s.matched_on) for s, p in scored if s.score >= MIN_CANDIDATE_SCORE]
     out.sort(key=lambda m: (-m.score, m.product.name, m.product.id))
     return out[:limit]
@@ -55,7 +60,8 @@ def rank_products(query: str, products: Sequence[Product], limit: int = 5) -> li
 
 def resolve_customer(query: str, customers: Sequence[Customer]) -> Customer:
     """One clear customer, or CustomerNotFound / AmbiguousCustomer with candidates."""
-    scored = [(score(query, customer_target(c)), c) for c in customers]
+    q = prepare(query)
+    scored = [(score(q, customer_target(c)), c) for c in customers]
     d = decide([s.score for s, _ in scored])
     matches = [CustomerMatch(scored[i][1], scored[i][0].score, scored[i][0].matched_on) for i in d.candidates]
     if d.chosen is not None:
@@ -67,7 +73,8 @@ def resolve_customer(query: str, customers: Sequence[Customer]) -> Customer:
 
 def resolve_product(query: str, products: Sequence[Product]) -> Product:
     """One clear product, or ProductNotFound / AmbiguousProduct with candidates."""
-    scored = [(score(query, product_target(p), _PRODUCT_STOPWORDS), p) for p in products]
+    q = prepare(query, _PRODUCT_STOPWORDS)
+    scored = [(score(q, product_target(p)), p) for p in products]
     d = decide([s.score for s, _ in scored])
     matches = [ProductMatch(scored[i][1], scored[i][0].score, scored[i][0].matched_on) for i in d.candidates]
     if d.chosen is not None:
