@@ -16,7 +16,9 @@ raises for vendor trouble; it answers a `SendResult` whose `outcome` says:
 from __future__ import annotations
 
 import enum
+import functools
 import logging
+import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,13 +147,22 @@ def classify_response(response: httpx.Response) -> SendResult:
     return SendResult(SendOutcome.REJECTED, http_status=status, error_code=code, error_title=title)
 
 
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One verified TLS context per process: loading the CA bundle costs ~100 ms,
+    too much to pay per job. The worker warms it before forking work-horses."""
+    return ssl.create_default_context()
+
+
 class WhatsAppSender:
     """Sends template messages; owns (or borrows) one httpx.AsyncClient."""
 
     def __init__(self, config: WhatsAppConfig, client: httpx.AsyncClient | None = None) -> None:
         self._config = config
         self._own_client = client is None
-        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(config.timeout_s))
+        self._client = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(config.timeout_s), verify=shared_ssl_context()
+        )
 
     async def aclose(self) -> None:
         if self._own_client:
