@@ -23,9 +23,10 @@ from bot.voice.lexicon import build_dictionary
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "3"  # bump when templates or dictionary rules change: invalidates caches
+MODEL_VERSION = "5"  # bump when templates or dictionary rules change: invalidates caches
 _SLOT = re.compile(r"\{(\w)\}")
 _build_lock = threading.Lock()
+_UNIT_WORDS = frozenset(tpl.UNITS) | {"ml", "g", "gm", "kg", "ltr", "pcs"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,24 @@ def normalise(text: str) -> str:
     return " ".join(re.findall(r"[a-z]+", text))
 
 
+def _name_forms(names: tuple[str, ...]) -> list[str]:
+    """Each name whole, and its first and last words: callers say "Rahul", "Verma ji", "Amul butter"."""
+    out: list[str] = []
+    for name in names:
+        words = normalise(name).split()
+        if not words:
+            continue
+        out.append(" ".join(words))
+        if len(words) > 1:
+            out += [words[0], words[-1], " ".join(words[:2])]
+    # A lone unit or letter left from "500ml" / "100g" is not a name anyone says.
+    return [x for x in dict.fromkeys(out) if len(x) > 2 and x not in _UNIT_WORDS]
+
+
 def _slot_values(vocab: ShopVocabulary) -> dict[str, list[str]]:
-    customers = [normalise(n) for n in vocab.people] or ["ramesh", "suresh"]
-    products = [normalise(p) for p in vocab.products] or ["chini", "doodh", "chawal"]
+    customers = _name_forms(vocab.customer_names) + [normalise(n) for n in vocab.nicknames]
+    customers = list(dict.fromkeys(c for c in customers if c)) or ["ramesh", "suresh"]
+    products = _name_forms(vocab.products) or ["chini", "doodh", "chawal"]
     landmarks = [normalise(x) for x in vocab.landmarks] or ["station road", "mandir"]
     return {
         "c": [c for c in customers if c],
@@ -85,6 +101,11 @@ def build_corpus(vocab: ShopVocabulary, seed: int = 7, per_template: int = 4) ->
         primary = "c" if "c" in slots else ("p" if "p" in slots else slots[0])
         for pick in values.get(primary, [""]):
             sentences.append(_fill(template, values, rng, primary, pick))
+        # Amounts are what a misheard command costs most: every amount phrase gets
+        # each money template too, so "paanch sau" outweighs "paune tel".
+        if "n" in slots and primary != "n":
+            for pick in values["n"]:
+                sentences.append(_fill(template, values, rng, "n", pick))
         for _ in range(per_template):
             sentences.append(_fill(template, values, rng, None, ""))
     sentences += values["n"] + [f"{n} rupaye" for n in values["n"]]

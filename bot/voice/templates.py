@@ -106,7 +106,10 @@ def command_templates() -> list[str]:
     try:
         from bot.understanding.vocabulary import command_phrases  # type: ignore[import-not-found]
 
-        templates += [p for p in command_phrases() if p and p not in templates]
+        # Multi-word phrases only: every single spelling variant the parser tolerates
+        # ("aaaj", "addres") would only give the recogniser more ways to be wrong
+        # (measured: 1707-word model 21.9% WER vs 19.6% with phrases only).
+        templates += [p for p in command_phrases() if " " in p and p not in templates]
     except ImportError:
         pass
     except Exception as exc:  # their data failing must not take recognition down
