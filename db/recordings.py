@@ -118,3 +118,18 @@ async def recording_link(
     if not rec.path or rec.status == MISSING:
         return None
     return signed_local_path(call_id, app_secret, expires_in_s)
+
+
+async def pending_uploads(conn: asyncpg.Connection, ended_before: datetime, limit: int = 100) -> list[int]:
+    """Finished calls whose recording is still only local (upload job lost, or S3
+    configured after the fact): candidates for the sweep to enqueue again."""
+    rows = await conn.fetch(
+        """SELECT id FROM calls
+            WHERE recording_status = 'local' AND recording_path IS NOT NULL
+              AND ended_at IS NOT NULL AND ended_at < $1
+              AND recording_upload_attempts < 20
+            ORDER BY ended_at LIMIT $2""",
+        ended_before,
+        limit,
+    )
+    return [r["id"] for r in rows]

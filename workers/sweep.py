@@ -6,6 +6,8 @@
 - reminders stuck in `sending` longer than `sending_stale_after_s` (the
   worker died between committing `sending` and recording the answer): marked
   `unknown`, never resent; the status webhook reconciles them.
+- with S3 configured: finished calls whose recording is still only local
+  (upload job lost) get their upload enqueued again.
 
 `execora worker` enqueues one sweep per interval across all workers.
 """
@@ -18,11 +20,15 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from db.pool import create_pool
+from db.recordings import pending_uploads
 from db.reminder_jobs import due_scheduled, expire_stale_sending
 from workers.context import WorkerConfig, current
 from workers.queue import RQJobQueue
 
 log = logging.getLogger(__name__)
+
+# A call's own upload job normally runs right after it ends; the sweep waits this long.
+UPLOAD_GRACE_MIN = 5
 
 
 async def sweep() -> dict[str, int]:
@@ -53,4 +59,9 @@ async def run_sweep(
         jobs.schedule_reminder(reminder_id, due_at, fresh_id=True)
         requeued += 1
         log.info("reminder %s: job had vanished, re-enqueued", reminder_id)
-    return {"unknown": len(stale), "requeued": requeued}
+    uploads = 0
+    if cfg.s3.enabled:
+        for call_id in await pending_uploads(conn, now - timedelta(minutes=UPLOAD_GRACE_MIN)):
+            jobs.enqueue_recording_upload(call_id)
+            uploads += 1
+    return {"unknown": len(stale), "requeued": requeued, "uploads": uploads}

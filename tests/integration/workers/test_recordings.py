@@ -108,3 +108,23 @@ def test_signed_local_links_expire_and_resist_tampering():
     assert not local_signature_ok(7, expires + 1, sig, "secret", now=1000.0)
     assert not local_signature_ok(7, expires, sig, "other", now=1000.0)
     assert not local_signature_ok(7, expires, sig, "secret", now=time.time() + 10**9)
+
+
+async def test_sweep_enqueues_lost_uploads(pool, database_url, redis_url, queue_name, tmp_path, s3_endpoint):
+    from rq.job import Job
+
+    from workers.queue import RQJobQueue, recording_job_id
+    from workers.sweep import run_sweep
+
+    s3 = S3Config(endpoint_url=s3_endpoint, bucket="execora-rec3", access_key_id="test", secret_access_key="test")
+    cfg = WorkerConfig(database_url=database_url, redis_url=redis_url, queue_name=queue_name, s3=s3)
+    call_id = await _call_with_wav(pool, tmp_path / "lost.wav")
+    await pool.execute("UPDATE calls SET ended_at = now() - interval '10 minutes' WHERE id = $1", call_id)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    async with pool.acquire() as conn:
+        result = await run_sweep(conn, cfg, jobs)
+    assert result["uploads"] >= 1
+    job = Job.fetch(recording_job_id(call_id), connection=jobs.connection)
+    assert job.args == (call_id,)
+    job.delete()
+    jobs.close()
