@@ -113,6 +113,7 @@ class Target:
 class Score:
     score: float
     matched_on: str
+    exact: bool = False  # every spoken word found verbatim in the candidate (or its phone digits)
 
 
 STRONG_WORD = 80.0
@@ -138,7 +139,7 @@ def score(query: str | Query, target: Target, extra_stopwords: frozenset[str] = 
     digits, q = prepared.digits, prepared.tokens
     if len(digits) >= 4 and target.phone_digits:
         if target.phone_digits.endswith(digits):
-            return Score(100.0, "phone")
+            return Score(100.0, "phone", True)
     if not q:
         return Score(0.0, "")
     per_word: list[float] = []
@@ -169,7 +170,7 @@ def score(query: str | Query, target: Target, extra_stopwords: frozenset[str] = 
             total = max(total, float(fuzz.ratio(joined, "".join(toks))) * 0.98)
     named = [lbl for lbl, s in zip(labels, per_word, strict=True) if lbl != "landmark" and s >= STRONG_WORD]
     matched_on = "+".join(dict.fromkeys(named + (["landmark"] if "landmark" in labels else []))) or "fuzzy"
-    return Score(round(min(total, 100.0), 1), matched_on)
+    return Score(round(min(total, 100.0), 1), matched_on, all(x == 100.0 for x in per_word))
 
 
 @dataclass(frozen=True)
@@ -182,12 +183,15 @@ class Decision:
 
 
 def decide(
-    scores: Sequence[float], *, strong: float = 80.0, weak: float = 70.0, gap: float = 10.0
+    scores: Sequence[float], *, exact: Sequence[bool] = (), strong: float = 80.0, weak: float = 70.0,
+    gap: float = 10.0,
 ) -> Decision:
     """Pick one only when the best is strong and clearly ahead; otherwise say who is close.
 
     - best < weak: not found (weak candidates >= 40 offered as "did you mean").
     - best >= strong and the runner-up more than `gap` behind: chosen.
+    - the only candidate holding every spoken word verbatim ("Ajay Shah" beside "Sanjay Shah")
+      and strong: chosen. Two such ("Rahul" with two Rahuls) stay ambiguous.
     - otherwise ambiguous among those within `gap` (or 15 points when none is strong).
     """
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
@@ -196,6 +200,9 @@ def decide(
     top = scores[order[0]]
     rivals = [i for i in order[1:] if scores[i] >= top - gap]
     if top >= strong and not rivals:
+        return Decision(order[0], (order[0],), False)
+    verbatim = [i for i in order if i < len(exact) and exact[i]]
+    if len(verbatim) == 1 and scores[verbatim[0]] >= strong and verbatim[0] == order[0]:
         return Decision(order[0], (order[0],), False)
     window = gap if top >= strong else 15.0
     close = tuple(i for i in order if scores[i] >= max(weak, top - window))[:5]

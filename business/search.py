@@ -62,7 +62,7 @@ def resolve_customer(query: str, customers: Sequence[Customer]) -> Customer:
     """One clear customer, or CustomerNotFound / AmbiguousCustomer with candidates."""
     q = prepare(query)
     scored = [(score(q, customer_target(c)), c) for c in customers]
-    d = decide([s.score for s, _ in scored])
+    d = decide([s.score for s, _ in scored], exact=[s.exact for s, _ in scored])
     matches = [CustomerMatch(scored[i][1], scored[i][0].score, scored[i][0].matched_on) for i in d.candidates]
     if d.chosen is not None:
         return scored[d.chosen][1]
@@ -75,7 +75,7 @@ def resolve_product(query: str, products: Sequence[Product]) -> Product:
     """One clear product, or ProductNotFound / AmbiguousProduct with candidates."""
     q = prepare(query, _PRODUCT_STOPWORDS)
     scored = [(score(q, product_target(p)), p) for p in products]
-    d = decide([s.score for s, _ in scored])
+    d = decide([s.score for s, _ in scored], exact=[s.exact for s, _ in scored])
     matches = [ProductMatch(scored[i][1], scored[i][0].score, scored[i][0].matched_on) for i in d.candidates]
     if d.chosen is not None:
         return scored[d.chosen][1]

@@ -46,3 +46,14 @@ def test_decide() -> None:
     none = decide([65, 20])
     assert not none.ambiguous and none.chosen is None and none.candidates == (0,)
     assert decide([]).chosen is None
+
+
+def test_the_only_verbatim_match_wins_but_two_verbatim_stay_ambiguous() -> None:
+    ajay, sanjay = target("Ajay Shah"), target("Sanjay Shah")
+    a, s = score("Ajay Shah", ajay), score("Ajay Shah", sanjay)
+    assert a.exact and not s.exact and a.score - s.score < 10
+    assert decide([a.score, s.score], exact=[a.exact, s.exact]).chosen == 0
+    r1, r2 = target("Rahul Verma", nicks=("Rahul bhai",)), target("Rahul Singh")
+    x, y = score("Rahul", r1), score("Rahul", r2)
+    assert x.exact and y.exact
+    assert decide([x.score, y.score], exact=[x.exact, y.exact]).ambiguous
