@@ -22,8 +22,8 @@ _GSTIN = re.compile(r"^\d{2}[a-z]{5}\d{4}[a-z]\d[a-z0-9]{2}$")
 _DIGITS = re.compile(r"^\d+$")
 
 NAME_PARTICLES = {"ko", "ka", "ki", "ke", "ne", "se", "pe", "par", "wala"}
-FORWARD_TRIGGERS = {"bill", "invoice", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
-WEAK_TRIGGERS = {"from", "of"}
+FORWARD_TRIGGERS = {"of", "bill", "invoice", "remove", "delete", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
+WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
 LEADING_FOLLOWERS = {"paid", "took", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
@@ -137,7 +137,11 @@ class Extractors:
             while k >= 0 and toks[k].norm in self.honorifics:
                 k -= 1
             end = k + 1
+            names = 0
             while k >= 0 and end - k <= 3 and (self.nameable(toks[k]) or toks[k].roman in self.suffixes):
+                names += self.nameable(toks[k]) and toks[k].roman not in self.suffixes
+                if names > 2:
+                    break
                 k -= 1
             start = k + 1
             while start < end and toks[start].roman in self.suffixes:
@@ -729,6 +733,11 @@ class Extractors:
             if key not in norms or field_name in out:
                 continue
             i = norms.index(key) + 1
+            span = s.customer_span
+            if span and span[0] >= i - 1 and span[0] <= i + 2:
+                i = span[1]
+            while i < len(toks) and norms[i] in {"of"}:
+                i += 1
             while i < len(toks) and norms[i] in {"badal", "do", "ke", "kar", "to", "change", "hai", "is", "badlo", "update", "karo", "ko", "se", "ka"}:
                 i += 1
             words: list[Token] = []

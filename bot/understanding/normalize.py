@@ -40,6 +40,8 @@ def _pre_clean(text: str) -> tuple[str, list[str]]:
     t = t.replace("%", " percent ").replace("₹", " rs ").replace("p&l", " pnl ").replace("&", " and ")
     t = re.sub(r"\brs\.", " rs ", t)
     t = re.sub(r"(\d)\s*/-", r"\1 ", t)
+    t = re.sub(r"\b(rs|inr)\.?(?=\d)", r"\1 ", t)
+    t = re.sub(r"(\d)(rs|rupees|rupaye|inr)\b", r"\1 \2", t)
     t = re.sub(r"\b(\d+(?:\.\d+)?)k\b", r"\1 thousand", t)
     t = re.sub(r"(?<=\d),(?=\d{2,3}\b)", "", t)
     t = re.sub(r"(?<=\d),(?=\d{2,3}\b)", "", t)

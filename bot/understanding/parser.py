@@ -162,8 +162,14 @@ class Parser:
             return cur.intent == prev.intent == "create_invoice" and "customer" not in prev.entities and "customer_ref" not in prev.entities
         if cur.intent == prev.intent:
             return True
-        items_only = cur.rule is not None and cur.intent == "create_invoice" and "customer_ref" not in cur.entities
-        return items_only and prev.intent in {"create_invoice", "update_stock"}
+        item_intents = {"create_invoice", "update_stock"}
+
+        def items_only(x: Single) -> bool:
+            return x.intent == "create_invoice" and not {"customer", "customer_ref", "walk_in"} & x.entities.keys()
+
+        if items_only(cur) and prev.intent in item_intents:
+            return True
+        return items_only(prev) and cur.intent in item_intents and "customer" not in cur.entities
 
     @staticmethod
     def _expand(single: Single) -> list[dict[str, Any]]:
