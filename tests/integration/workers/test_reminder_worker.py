@@ -104,7 +104,10 @@ async def test_worker_killed_mid_send_is_not_resent(pool, redis_url, queue_name,
     fake_whatsapp.mode = "stall"
     first = start_worker(fake_whatsapp, WHATSAPP_TIMEOUT_S="20")
     jobs.schedule_reminder(rid, datetime.now(UTC))
-    await eventually(lambda: asyncio.to_thread(fake_whatsapp.received.wait, 0.2), timeout=20)
+    async def request_in_flight() -> bool:
+        return bool(fake_whatsapp.for_reminder(rid))
+
+    await eventually(request_in_flight, timeout=20)
     assert await _status(pool, rid) == "sending"
     first.kill()  # the whole process group: worker and work-horse
 
