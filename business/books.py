@@ -40,6 +40,7 @@ from business.models import (
     Customer,
     CustomerMatch,
     DailySummary,
+    GstRate,
     Invoice,
     InvoiceLine,
     InvoiceQuote,
@@ -401,6 +402,23 @@ class Books:
 
         return await self._action(shop_id, idempotency_key, "update_product", Product, body)
 
+    async def schedule_gst_rate(
+        self, shop_id: int, product: int | str, rate_bp: int, effective_from: date
+    ) -> GstRate:
+        """A new GST rate for a product from an Asia/Kolkata date on (e.g. the 22 Sep 2025 revision);
+        bills dated earlier keep the old rate. Raises ProductNotFound, ValidationError."""
+        rate_bp = _gst_rate(rate_bp)
+        if not isinstance(effective_from, date) or isinstance(effective_from, datetime):
+            raise ValidationError("effective_from must be a date", "effective_from")
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> GstRate:
+            p = await self._product(uow, shop_id, product)
+            return await uow.products.set_gst_rate(
+                shop_id=shop_id, product_id=p.id, rate_bp=rate_bp, effective_from=effective_from
+            )
+
+        return await self._action(shop_id, None, "schedule_gst_rate", GstRate, body)
+
     async def get_product(self, shop_id: int, product_id: int) -> Product:
         """Raises ProductNotFound."""
         return await self._read(lambda uow: self._product(uow, shop_id, product_id))
@@ -509,6 +527,9 @@ class Books:
         for req, pid in zip(requests, wanted, strict=True):
             product = current[pid]
             resolved.append((req, product, units.to_milli(req.quantity, req.unit, product.unit)))
+        rates: dict[int, int] = {}
+        if with_gst:  # the rate in force on the bill's date (rates change by notification)
+            rates = await uow.products.gst_rates_on(shop.id, list(current), shop_date(self._clock.now()))
         if not shop.settings.allow_negative_stock:
             need: dict[int, int] = {}
             for _, p, milli in resolved:
@@ -520,8 +541,9 @@ class Books:
         taxes: list[gst.LineTax] = []
         for no, (req, p0, milli) in enumerate(resolved, start=1):
             p = current[p0.id]
+            rate = rates.get(p.id, p.gst_rate_bp)
             tax = gst.line_tax(
-                gst.line_amount(p.price_paise, milli), p.gst_rate_bp, with_gst=with_gst, supply_type=supply_type
+                gst.line_amount(p.price_paise, milli), rate, with_gst=with_gst, supply_type=supply_type
             )
             taxes.append(tax)
             asked_unit = units.canonical_unit(req.unit) if req.unit else p.unit
@@ -530,7 +552,7 @@ class Books:
                     line_no=no, product_id=p.id, description=p.name, hsn=p.hsn,
                     quantity=units.to_decimal(req.quantity).normalize(), unit=asked_unit, qty_milli=milli,
                     unit_price_paise=p.price_paise, taxable_paise=tax.taxable_paise,
-                    gst_rate_bp=p.gst_rate_bp if with_gst else 0, cgst_paise=tax.cgst_paise,
+                    gst_rate_bp=rate if with_gst else 0, cgst_paise=tax.cgst_paise,
                     sgst_paise=tax.sgst_paise, igst_paise=tax.igst_paise, total_paise=tax.total_paise,
                 )
             )

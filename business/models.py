@@ -122,6 +122,15 @@ class Product:
 
 
 @dataclass(frozen=True)
+class GstRate:
+    """A product's GST rate from an Asia/Kolkata date on."""
+
+    product_id: int
+    rate_bp: int
+    effective_from: date
+
+
+@dataclass(frozen=True)
 class ProductMatch:
     product: Product
     score: float

@@ -10,13 +10,14 @@ into `business.errors` (DuplicateCustomer, DuplicateProduct, ValidationError).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
 
 from business.models import (
     Customer,
     DailySummaryRows,
+    GstRate,
     Invoice,
     InvoiceQuote,
     LedgerEntry,
@@ -137,6 +138,14 @@ class ProductRepository(Protocol):
         ...
 
     async def low_stock(self, shop_id: int) -> list[Product]: ...
+
+    async def set_gst_rate(self, *, shop_id: int, product_id: int, rate_bp: int, effective_from: date) -> GstRate:
+        """Schedule (or replace) the rate that applies from `effective_from`."""
+        ...
+
+    async def gst_rates_on(self, shop_id: int, product_ids: Sequence[int], day: date) -> dict[int, int]:
+        """Scheduled rates in force on `day` for those products that have one."""
+        ...
 
 
 class StockMoveRepository(Protocol):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
 from business.errors import DuplicateProduct, ProductNotFound
-from business.models import NewStockMove, Product, StockMove
+from business.models import GstRate, NewStockMove, Product, StockMove
 from db import rows
 
 _UPDATABLE = {"name", "aliases", "price_paise", "gst_rate_bp", "hsn", "low_stock_milli"}
@@ -72,6 +72,25 @@ class PgProductRepository:
         if missing:
             raise ProductNotFound(min(missing))
         return out
+
+    async def set_gst_rate(self, *, shop_id: int, product_id: int, rate_bp: int, effective_from: date) -> GstRate:
+        r = await self._c.fetchrow(
+            """INSERT INTO product_gst_rates (shop_id, product_id, rate_bp, effective_from)
+               VALUES ($1, $2, $3, $4)
+               ON CONFLICT (product_id, effective_from) DO UPDATE SET rate_bp = EXCLUDED.rate_bp
+               RETURNING product_id, rate_bp, effective_from""",
+            shop_id, product_id, rate_bp, effective_from,
+        )
+        return GstRate(r["product_id"], r["rate_bp"], r["effective_from"])
+
+    async def gst_rates_on(self, shop_id: int, product_ids: Sequence[int], day: date) -> dict[int, int]:
+        found = await self._c.fetch(
+            """SELECT DISTINCT ON (product_id) product_id, rate_bp FROM product_gst_rates
+               WHERE shop_id = $1 AND product_id = ANY($2::bigint[]) AND effective_from <= $3
+               ORDER BY product_id, effective_from DESC""",
+            shop_id, list(product_ids), day,
+        )
+        return {r["product_id"]: r["rate_bp"] for r in found}
 
     async def low_stock(self, shop_id: int) -> list[Product]:
         return [rows.product(r) for r in await self._c.fetch(

@@ -173,3 +173,23 @@ async def test_spoken_modes_are_normalised(books: Books, shop) -> None:
     assert (await books.balance(shop.id, c.id)).balance_paise == udhaar.total_paise
     paid = await books.record_payment(shop.id, c.id, 1000, "PhonePe")
     assert paid.payments[0].mode == "upi"
+
+
+async def test_gst_rate_follows_the_bill_date(books: Books, shop, clock: FakeClock) -> None:
+    from datetime import date
+
+    butter = await books.add_product(shop.id, "Amul Butter", unit="packet", price_paise=10000, gst_rate_bp=1200,
+                                     stock=10)
+    await books.schedule_gst_rate(shop.id, "Amul Butter", 500, date(2025, 9, 22))
+    clock.current = datetime(2025, 9, 21, 23, 59, tzinfo=IST)
+    before = await books.create_invoice(shop.id, None, [(butter.id, 1)], payment_mode="cash", with_gst=True)
+    clock.current = datetime(2025, 9, 22, 0, 1, tzinfo=IST)
+    after = await books.create_invoice(shop.id, None, [(butter.id, 1)], payment_mode="cash", with_gst=True)
+    assert (before.lines[0].gst_rate_bp, before.cgst_paise, before.total_paise) == (1200, 600, 11200)
+    assert (after.lines[0].gst_rate_bp, after.cgst_paise, after.total_paise) == (500, 250, 10500)
+    quote = await books.quote_invoice(shop.id, None, [(butter.id, 1)], payment_mode="cash", with_gst=True)
+    assert quote.lines[0].gst_rate_bp == 500
+    with pytest.raises(ValidationError):
+        await books.schedule_gst_rate(shop.id, butter.id, 3000, date(2026, 1, 1))
+    with pytest.raises(ProductNotFound):
+        await books.schedule_gst_rate(shop.id, 10**9, 500, date(2026, 1, 1))
