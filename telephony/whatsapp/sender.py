@@ -6,7 +6,8 @@ raises for vendor trouble; it answers a `SendResult` whose `outcome` says:
 
 - ACCEPTED: the API returned a message id (wamid), whatever the HTTP status;
 - RETRYABLE: nothing can have been sent (connection refused / connect
-  timeout, 429, 5xx without a message id): safe to try again later;
+  timeout, 429, 5xx without a message id, or a throttling / temporary
+  error code such as 130429 or 131056): safe to try again later;
 - REJECTED: the API refused the message (4xx): do not retry;
 - UNKNOWN: the request may have reached the API (read timeout, connection
   dropped mid-answer, 2xx without an id): never resend, reconcile from the
@@ -130,6 +131,14 @@ def _error_of(data: dict[str, Any] | None, status: int) -> tuple[str, str]:
     return str(status), f"HTTP {status}"
 
 
+# Cloud API error codes that refuse a message for now, not for good (throttling,
+# temporary outages): nothing was sent, so trying later is safe. Meta often
+# answers these with HTTP 400, so the code decides, not the status.
+RETRYABLE_ERROR_CODES = frozenset(
+    {"1", "2", "4", "17", "341", "80007", "130429", "131000", "131016", "131048", "131056", "133004"}
+)
+
+
 def classify_response(response: httpx.Response) -> SendResult:
     """Turn an HTTP answer into a SendResult (pure; tested on its own)."""
     data = _json_or_none(response)
@@ -138,7 +147,7 @@ def classify_response(response: httpx.Response) -> SendResult:
     if wamid:
         return SendResult(SendOutcome.ACCEPTED, wamid=wamid, http_status=status)
     code, title = _error_of(data, status)
-    if status == 429 or status >= 500:
+    if status == 429 or status >= 500 or (status >= 400 and code in RETRYABLE_ERROR_CODES):
         return SendResult(SendOutcome.RETRYABLE, http_status=status, error_code=code, error_title=title)
     if 200 <= status < 300:
         return SendResult(

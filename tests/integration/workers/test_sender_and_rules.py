@@ -179,3 +179,18 @@ async def test_rejected_template_fails_with_the_api_error(pool, database_url, re
     assert (row["status"], row["error_code"]) == ("failed", "132001")
     assert "Template" in row["last_error"]
     jobs.close()
+
+
+def test_throttling_codes_sent_as_400_are_retryable_and_ids_win():
+    import httpx
+
+    from telephony.whatsapp.sender import classify_response
+
+    pair_limit = httpx.Response(400, json={"error": {"code": 131056, "message": "pair rate limit"}})
+    assert classify_response(pair_limit).outcome is SendOutcome.RETRYABLE
+    bad_param = httpx.Response(400, json={"error": {"code": 100, "message": "Invalid parameter"}})
+    assert classify_response(bad_param).outcome is SendOutcome.REJECTED
+    with_id = httpx.Response(500, json={"messages": [{"id": "wamid.A"}]})
+    assert classify_response(with_id).wamid == "wamid.A"
+    assert classify_response(httpx.Response(200, json={})).outcome is SendOutcome.UNKNOWN
+    assert classify_response(httpx.Response(502, text="<html>bad gateway")).outcome is SendOutcome.RETRYABLE
