@@ -26,7 +26,7 @@ FORWARD_TRIGGERS = {"of", "bill", "invoice", "remove", "delete", "for", "to", "r
 WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
-LEADING_FOLLOWERS = {"paid", "took", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
+LEADING_FOLLOWERS = {"settled", "bought", "purchased", "paid", "took", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
                      "khata", "account", "details", "ka", "ki", "ke", "returned"}
 REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}
@@ -616,7 +616,8 @@ class Extractors:
     def product_new(self, s: Sentence, ctx: dict[str, Any]) -> dict[str, Any]:
         toks = s.toks
         n = len(toks)
-        intro = {"naya", "new", "item", "product", "saman", "samaan", "cheez", "maal", "add", "karo", "jodo", "banao", "a", "the", "is", "hai", "kar", "do"}
+        intro = {"naya", "new", "item", "product", "saman", "samaan", "cheez", "maal", "add", "karo", "jodo", "banao", "a", "the",
+                 "is", "hai", "kar", "do", "called", "named"}
         i = 0
         while i < n and (toks[i].norm in intro or toks[i].norm in {"please"}):
             i += 1
@@ -628,7 +629,7 @@ class Extractors:
             t = toks[j]
             nxt = toks[j + 1].norm if j + 1 < n else ""
             if t.is_num and nxt in self.pack_units and price is None and words:
-                if j + 2 < n and (toks[j + 2].is_num or toks[j + 2].norm in {"price", "at", "rate", "daam", "mein", "ka", "ke"}):
+                if j + 2 < n and (toks[j + 2].is_num or toks[j + 2].norm in {"price", "at", "rate", "daam", "mein", "ka", "ke", "for"}):
                     words.append(f"{fmt(t.value or 0)}{self.pack_abbrev[nxt]}")
                     j += 2
                     continue
