@@ -123,7 +123,7 @@ async def finish_unsent(
     await conn.execute(
         """UPDATE reminders
               SET status = $2, error_code = $3, error_title = $4,
-                  last_error = COALESCE($4, $3), updated_at = now()
+                  last_error = concat_ws(': ', $3::text, $4::text), updated_at = now()
             WHERE id = $1 AND status IN ('scheduled', 'sending')""",
         reminder_id,
         status,
@@ -206,7 +206,8 @@ async def _apply_status(
                   read_at = CASE WHEN $2 = 'read' THEN COALESCE($5, now()) ELSE read_at END,
                   error_code = CASE WHEN $2 = 'failed' THEN $3 ELSE error_code END,
                   error_title = CASE WHEN $2 = 'failed' THEN $4 ELSE error_title END,
-                  last_error = CASE WHEN $2 = 'failed' THEN COALESCE($4, $3) ELSE last_error END,
+                  last_error = CASE WHEN $2 = 'failed' THEN concat_ws(': ', $3::text, $4::text)
+                                    ELSE last_error END,
                   sent_at = COALESCE(sent_at, $5, now()),
                   updated_at = now()
             WHERE id = $1""",

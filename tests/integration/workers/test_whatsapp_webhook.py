@@ -119,6 +119,7 @@ async def test_failed_is_recorded_with_its_error(client, pool):
     assert row["status"] == "failed"
     assert row["error_code"] == "131047"
     assert row["error_title"] == "Re-engagement message"
+    assert row["last_error"] == "131047: Re-engagement message"  # what GET /api/reminders shows
 
 
 async def test_unknown_wamid_is_stored_and_linked_later(client, pool):
