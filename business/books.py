@@ -520,6 +520,9 @@ class Books:
                     catalogue = await uow.products.list_all(shop.id)
                 pid = search.resolve_product(str(req.product), catalogue).id
             wanted.append(pid)
+        rates: dict[int, int] = {}
+        if with_gst:  # the rate in force on the bill's date (rates change by notification)
+            rates = await uow.products.gst_rates_on(shop.id, wanted, shop_date(self._clock.now()))
         if lock:
             current = await uow.products.lock(shop.id, wanted)
         else:
@@ -527,9 +530,6 @@ class Books:
         for req, pid in zip(requests, wanted, strict=True):
             product = current[pid]
             resolved.append((req, product, units.to_milli(req.quantity, req.unit, product.unit)))
-        rates: dict[int, int] = {}
-        if with_gst:  # the rate in force on the bill's date (rates change by notification)
-            rates = await uow.products.gst_rates_on(shop.id, list(current), shop_date(self._clock.now()))
         if not shop.settings.allow_negative_stock:
             need: dict[int, int] = {}
             for _, p, milli in resolved:
