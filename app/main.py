@@ -23,6 +23,7 @@ from app.api.outbox import recordings_router
 from app.api.outbox import router as outbox_router
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
+from dashboard.routes import router as dashboard_router
 from telephony.twilio.routes import router as twilio_router
 from telephony.whatsapp.webhook import router as whatsapp_router
 
@@ -37,6 +38,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(outbox_router)
     app.include_router(recordings_router)
     app.include_router(whatsapp_router)
+    app.include_router(dashboard_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

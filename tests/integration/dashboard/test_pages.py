@@ -1,0 +1,205 @@
+"""The operators' dashboard over HTTP: sign-in, the calls list and one call's page,
+overview pages, shop isolation, escaping, sign-out."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from fastapi import FastAPI
+
+from dashboard.session import COOKIE_NAME
+from db import calls as call_rows
+from tests.integration.dashboard.conftest import (
+    DashShop,
+    add_call,
+    new_shop,
+    random_phone,
+    sign_in,
+    write_wav,
+)
+
+TURNS = [
+    {
+        "heard": "Rahul ko do doodh udhaar",
+        "intent": "create_invoice",
+        "entities": {"customer": "Rahul", "items": [{"product": "doodh", "quantity": 2}]},
+        "action": "create_invoice",
+        "result": {"ok": True, "invoice_no": "25-26/000007", "total_paise": 6000},
+        "reply": "Rahul ke naam saath rupaye ka bill ban gaya",
+        "confidence": 0.91,
+        "timings": {"speech_end": 1000, "understood": 1120, "action_done": 1180, "first_reply_audio": 1500},
+    },
+    {"heard": "bas", "intent": "goodbye", "reply": "Dhanyavaad", "timings": {"speech_end": 4000}},
+]
+
+
+async def test_login_page_and_redirect_when_signed_out(http: httpx.AsyncClient) -> None:
+    r = await http.get("/dashboard/login")
+    assert r.status_code == 200
+    assert 'name="api_key"' in r.text and 'method="post"' in r.text
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.headers["referrer-policy"] == "no-referrer"
+    for path in ("/dashboard/calls", "/dashboard/summary", "/dashboard/outstanding", "/dashboard/reminders",
+                 "/dashboard/calls/CA123"):
+        r = await http.get(path)
+        assert r.status_code == 303 and r.headers["location"] == "/dashboard/login", path
+
+
+async def test_sign_in_refused(http: httpx.AsyncClient, shop: DashShop) -> None:
+    for bad in ("", "exk_wrong", shop.api_key + "x", "x" * 5000, "exk_\x00"):
+        r = await sign_in(http, bad)
+        assert r.status_code == 401, bad
+        assert "not accepted" in r.text
+        assert COOKIE_NAME not in r.headers.get("set-cookie", "")
+    assert (await http.get("/dashboard/calls")).status_code == 303
+
+
+async def test_sign_in_sets_a_strict_httponly_cookie(http: httpx.AsyncClient, shop: DashShop) -> None:
+    r = await sign_in(http, shop.api_key)
+    assert r.status_code == 303 and r.headers["location"] == "/dashboard/calls"
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(COOKIE_NAME + "=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/dashboard" in cookie
+    assert shop.api_key not in cookie
+    r = await http.get("/dashboard/calls")
+    assert r.status_code == 200 and shop.name in r.text and "No calls yet" in r.text
+    assert (await http.get("/dashboard/login")).status_code == 303  # already signed in
+
+
+async def test_cross_site_sign_in_is_refused(http: httpx.AsyncClient, shop: DashShop) -> None:
+    r = await http.post("/dashboard/login", data={"api_key": shop.api_key}, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403 and COOKIE_NAME not in r.headers.get("set-cookie", "")
+    r = await http.post("/dashboard/login", data={"api_key": shop.api_key}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    r = await http.post("/dashboard/login", data={"api_key": shop.api_key}, headers={"Origin": "http://execora.test"})
+    assert r.status_code == 303
+
+
+async def test_calls_list_and_call_page(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
+    older = await add_call(app, shop.shop_id, from_phone="+919811112222")
+    sid = await add_call(app, shop.shop_id, turns=TURNS)
+    await sign_in(http, shop.api_key)
+
+    r = await http.get("/dashboard/calls")
+    assert r.status_code == 200
+    assert r.text.index(sid) < r.text.index(older)  # newest first
+    assert "3210" in r.text and "9876543210" not in r.text and "+919811112222" not in r.text
+    row = r.text[r.text.index(sid):r.text.index(older)]
+    assert re.search(r'class="num">2</td>', row)  # two turns
+    assert "completed" in row
+
+    r = await http.get(f"/dashboard/calls/{sid}")
+    assert r.status_code == 200
+    page = r.text
+    for text in ("Rahul ko do doodh udhaar", "create_invoice", "25-26/000007", "saath rupaye",
+                 "Dhanyavaad", "goodbye", "first_reply_audio", "+500 ms", "+120 ms", "0.91", "No recording"):
+        assert text in page, text
+    assert "9876543210" not in page
+    assert "<audio" not in page
+
+
+async def test_call_page_plays_the_time_limited_recording(
+    app: FastAPI, http: httpx.AsyncClient, shop: DashShop, dash_settings: object
+) -> None:
+    sid = await add_call(app, shop.shop_id, turns=TURNS[:1])
+    wav = await asyncio.to_thread(write_wav, app.state.settings.recordings_dir, sid)
+    await call_rows.register_recording(app.state.pool, call_sid=sid, path=str(wav), duration_s=12.0, size_bytes=44)
+    await sign_in(http, shop.api_key)
+
+    r = await http.get(f"/dashboard/calls/{sid}")
+    m = re.search(r'<audio controls preload="none" src="([^"]+)"', r.text)
+    assert m, r.text
+    link = m.group(1).replace("&amp;", "&")
+    assert link.startswith("/recordings/") and "expires=" in link and "sig=" in link
+    audio = await http.get(link)
+    assert audio.status_code == 200 and audio.content.startswith(b"RIFF")
+    listed = await http.get("/dashboard/calls")
+    assert re.search(rf"{sid}.*?<td>yes</td>", listed.text, re.S)
+
+
+async def test_another_shops_call_is_not_found(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
+    other = await new_shop(app, "Gupta Test Store")
+    theirs = await add_call(app, other.shop_id, turns=[{"heard": "gupta secret words", "reply": "ok"}])
+    mine = await add_call(app, shop.shop_id)
+    await sign_in(http, shop.api_key)
+    r = await http.get(f"/dashboard/calls/{theirs}")
+    assert r.status_code == 404 and "gupta secret words" not in r.text and "no such call" in r.text
+    assert (await http.get(f"/dashboard/calls/{theirs}/recording")).status_code == 404
+    assert (await http.get("/dashboard/calls/CA-not-a-sid")).status_code == 404
+    listed = await http.get("/dashboard/calls")
+    assert mine in listed.text and theirs not in listed.text
+
+
+async def test_transcript_is_escaped(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
+    evil = "<script>alert('x')</script>"
+    sid = await add_call(app, shop.shop_id, turns=[{
+        "heard": evil, "intent": "<b>intent</b>", "entities": {"customer": evil}, "action": "<i>act</i>",
+        "result": {"note": evil}, "reply": f"reply {evil}", "timings": {"<img src=x>": 5},
+    }])
+    await sign_in(http, shop.api_key)
+    r = await http.get(f"/dashboard/calls/{sid}")
+    assert r.status_code == 200
+    assert "<script>" not in r.text and "<b>intent" not in r.text and "<img" not in r.text
+    assert "&lt;script&gt;alert(" in r.text
+
+
+async def test_shop_name_is_escaped(app: FastAPI, http: httpx.AsyncClient) -> None:
+    evil = await new_shop(app, "<script>alert(1)</script> Store")
+    await sign_in(http, evil.api_key)
+    r = await http.get("/dashboard/calls")
+    assert r.status_code == 200 and "<script>alert(1)" not in r.text and "&lt;script&gt;alert(1)" in r.text
+
+
+async def test_overview_pages(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
+    books = app.state.books
+    rahul = await books.add_customer(shop.shop_id, "Rahul Verma", phone=random_phone(), opening_balance_paise=45_000)
+    await books.add_customer(shop.shop_id, "Paid Up", phone=random_phone())
+    await books.add_product(shop.shop_id, "Amul Taaza Milk", unit="packet", price_paise=3000, stock=10)
+    await books.create_invoice(shop.shop_id, rahul.id, [("Amul Taaza Milk", 2, None)])
+    await books.schedule_reminder(shop.shop_id, rahul.id, datetime.now(UTC) + timedelta(days=1), 10_000)
+    await sign_in(http, shop.api_key)
+
+    r = await http.get("/dashboard/summary")
+    assert r.status_code == 200
+    assert "(today)" in r.text and "Amul Taaza Milk" in r.text and "₹60" in r.text
+    r = await http.get("/dashboard/summary", params={"date": "2001-01-01"})
+    assert r.status_code == 200 and "No sales on this day" in r.text
+    r = await http.get("/dashboard/summary", params={"date": "not-a-date"})
+    assert r.status_code == 422 and "YYYY-MM-DD" in r.text
+
+    r = await http.get("/dashboard/outstanding")
+    assert r.status_code == 200 and "Rahul Verma" in r.text and "₹510" in r.text and "Paid Up" not in r.text
+
+    r = await http.get("/dashboard/reminders")
+    assert r.status_code == 200 and "Rahul Verma" in r.text and "scheduled" in r.text and "₹100" in r.text
+    r = await http.get("/dashboard/reminders", params={"status": "delivered"})
+    assert r.status_code == 200 and "Rahul Verma" not in r.text
+    r = await http.get("/dashboard/reminders", params={"status": "<bogus>"})
+    assert r.status_code == 422 and "<bogus>" not in r.text
+
+
+async def test_logout_ends_the_session(http: httpx.AsyncClient, shop: DashShop) -> None:
+    await sign_in(http, shop.api_key)
+    assert (await http.get("/dashboard/calls")).status_code == 200
+    r = await http.post("/dashboard/logout")
+    assert r.status_code == 303 and r.headers["location"] == "/dashboard/login"
+    assert COOKIE_NAME in r.headers["set-cookie"] and "Max-Age=0" in r.headers["set-cookie"]
+    assert (await http.get("/dashboard/calls")).status_code == 303
+
+
+async def test_tampered_cookie_and_reissued_key_end_the_session(
+    app: FastAPI, http: httpx.AsyncClient, shop: DashShop
+) -> None:
+    await sign_in(http, shop.api_key)
+    good = http.cookies.get(COOKIE_NAME, path="/dashboard")
+    assert good
+    payload, sig = good.split(".")
+    http.cookies.set(COOKIE_NAME, payload + "." + "0" * len(sig), path="/dashboard", domain="execora.test")
+    assert (await http.get("/dashboard/calls")).status_code == 303
+    http.cookies.set(COOKIE_NAME, good, path="/dashboard", domain="execora.test")
+    assert (await http.get("/dashboard/calls")).status_code == 200
+    await app.state.books.reissue_api_key(shop.shop_id)
+    assert (await http.get("/dashboard/calls")).status_code == 303
