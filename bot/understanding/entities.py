@@ -359,6 +359,8 @@ class Extractors:
                 continue
             if prev in {"number", "no", "invoice", "bill", "#"}:
                 continue
+            if (t.value or 0) < 1 and nxt != "rupaye":
+                continue
             out.append(i)
         return out
 

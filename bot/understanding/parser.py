@@ -41,6 +41,7 @@ class Parser:
         lx = self.data.lexicon
         self.negations = set(lx["negations"])
         self.markers = sorted((m.split() for m in lx["correction_markers"]), key=len, reverse=True)
+        self.fillers = set(lx.get("fillers", []))
         self.conj_single = {c for c in lx["conjunctions"] if " " not in c}
         self.conj_multi = [c.split() for c in lx["conjunctions"] if " " in c]
         # rules sorted by priority, stable with file order
@@ -130,8 +131,9 @@ class Parser:
         if len(segs) > 1:
             groups: list[tuple[list[Token], Single]] = []
             prefix: list[Token] = []
-            for seg in segs:
-                r = self._single(words, seg)
+            for n, seg in enumerate(segs):
+                filler = n + 1 < len(segs) and all(t.norm in self.fillers for t in seg)
+                r = Single(UNKNOWN, {}, None, frozenset()) if filler else self._single(words, seg)
                 if r.intent == UNKNOWN:
                     if groups:
                         groups[-1] = (groups[-1][0] + seg, groups[-1][1])
