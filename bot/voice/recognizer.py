@@ -15,7 +15,7 @@ import logging
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.voice.audio import PHONE_RATE, StreamResampler, noise
@@ -36,6 +36,7 @@ LANGUAGE_WEIGHT = 10.0
 # result is ready ~5 ms after the last audio instead of ~110 ms. Wider beams: +3 points.
 DECODER_DEFAULTS: dict[str, object] = {"fwdflat": False, "beam": 1e-60, "wbeam": 1e-40}
 PAD_SECONDS = 0.3
+_CHUNK_BYTES = DECODER_RATE // 10 * 2  # 100 ms per process_raw call
 PAD_RMS = 12.0  # int16 units: about -69 dBFS, a quiet line rather than nothing
 
 
@@ -71,9 +72,14 @@ class Transcript:
 
 
 @dataclass
-class _Search:
-    model: ShopModel
-    name: str = field(default="shop")
+class _Utterance:
+    """Decoder state of the utterance in progress."""
+
+    rate: int
+    resampler: StreamResampler
+    seed: int
+    samples: int = 0
+    busy_s: float = 0.0
 
 
 class Recognizer:
@@ -104,6 +110,7 @@ class Recognizer:
         self._decoder = Decoder(**options)
         self._cmn_prior = cmn_prior
         self._model = model
+        self._utt: _Utterance | None = None
         self._generation = 0
 
     @property
@@ -131,27 +138,68 @@ class Recognizer:
         self._decoder.set_cmn(self._cmn_prior)
 
     def recognize(self, pcm: bytes, rate: int = PHONE_RATE) -> Transcript:
-        """Decode one speech segment (int16 mono at `rate`). Blocking."""
+        """Decode one whole speech segment (int16 mono at `rate`). Blocking."""
         with self._lock:
-            return self._recognize(pcm, rate)
+            self._begin(rate, seed=len(pcm))
+            self._feed(pcm)
+            return self._finish()
 
-    def _recognize(self, pcm: bytes, rate: int) -> Transcript:
-        started = time.perf_counter()
-        pad = noise(int(rate * PAD_SECONDS), PAD_RMS, seed=len(pcm))
-        up = StreamResampler(rate, DECODER_RATE, quality="QQ")
-        audio = up.process(pad + pcm + pad, last=True)
-        audio_s = len(pcm) / 2 / rate
-        dec = self._decoder
-        dec.start_utt()
-        chunk = DECODER_RATE // 10 * 2  # 100 ms
-        for i in range(0, len(audio), chunk):
-            dec.process_raw(audio[i : i + chunk], False, False)
+    # Streaming: feed audio while the caller speaks so that only the last few
+    # frames remain to decode when the VAD says they stopped. One utterance at
+    # a time per recogniser; calls must come in order (begin, feed..., finish).
+
+    def begin(self, rate: int = PHONE_RATE) -> None:
+        """Start an utterance (leading low-level noise, not digital silence)."""
+        with self._lock:
+            self._begin(rate, seed=0)
+
+    def feed(self, pcm: bytes) -> None:
+        """Decode more of the utterance."""
+        with self._lock:
+            self._feed(pcm)
+
+    def finish(self) -> Transcript:
+        """End the utterance and return what was heard."""
+        with self._lock:
+            return self._finish()
+
+    def _begin(self, rate: int, seed: int) -> None:
+        if self._utt is not None:
+            self._decoder.end_utt()  # an abandoned utterance (a cancelled call): drop it
+        self._utt = _Utterance(rate=rate, resampler=StreamResampler(rate, DECODER_RATE, quality="QQ"), seed=seed)
+        self._decoder.start_utt()
+        self._feed(noise(int(rate * PAD_SECONDS), PAD_RMS, seed=seed), counts=False)
+
+    def _feed(self, pcm: bytes, counts: bool = True) -> None:
+        utt = self._utt
+        if utt is None or not pcm:
+            return
+        t = time.perf_counter()
+        audio = utt.resampler.process(pcm)
+        for i in range(0, len(audio), _CHUNK_BYTES):
+            self._decoder.process_raw(audio[i : i + _CHUNK_BYTES], False, False)
+        utt.busy_s += time.perf_counter() - t
+        if counts:
+            utt.samples += len(pcm) // 2
+
+    def _finish(self) -> Transcript:
+        utt = self._utt
+        if utt is None:
+            return Transcript("", 0.0)
         end_of_audio = time.perf_counter()
+        tail = noise(int(utt.rate * PAD_SECONDS), PAD_RMS, seed=utt.seed + 1)
+        audio = utt.resampler.process(tail, last=True)
+        dec = self._decoder
+        if audio:
+            dec.process_raw(audio, False, False)
         dec.end_utt()
+        self._utt = None
         hyp = dec.hyp()
         finished = time.perf_counter()
+        audio_s = utt.samples / utt.rate
+        decode_s = utt.busy_s + (finished - end_of_audio)
         if hyp is None or not hyp.hypstr:
-            return Transcript("", 0.0, (), audio_s, finished - started, finished - end_of_audio)
+            return Transcript("", 0.0, (), audio_s, decode_s, finished - end_of_audio)
         words = self._words()
         confidence = min((w.confidence for w in words), default=self._prob(hyp.prob))
         return Transcript(
@@ -159,7 +207,7 @@ class Recognizer:
             confidence=round(confidence, 3),
             words=words,
             audio_s=audio_s,
-            decode_s=finished - started,
+            decode_s=decode_s,
             finalise_s=finished - end_of_audio,
         )
 

@@ -43,3 +43,17 @@ def test_swap_model_into_live_decoder(voice_cache, demo_vocab: ShopVocabulary) -
     rec.swap_model(build_shop_model(bigger, voice_cache))
     assert rec.model.digest == build_shop_model(bigger, voice_cache).digest
     assert rec.recognize(audio).text == "kishore ka balance batao"
+
+
+def test_streaming_matches_whole_segment_and_finishes_fast(recognizer: Recognizer) -> None:
+    audio = _phone("Rahul ka balance batao")
+    whole = recognizer.recognize(audio)
+    recognizer.reset_cmn()
+    recognizer.begin(8000)
+    for i in range(0, len(audio), 320):  # 20 ms frames, as a call delivers them
+        recognizer.feed(audio[i : i + 320])
+    streamed = recognizer.finish()
+    assert streamed.text == whole.text == "rahul ka balance batao"
+    assert streamed.audio_s == pytest.approx(whole.audio_s, abs=0.01)
+    assert streamed.finalise_s < 0.15  # only the tail is left to decode
+    assert recognizer.finish().is_empty  # finishing twice is harmless

@@ -75,3 +75,16 @@ async def test_update_vocabulary_swaps_names(voice_cache, demo_vocab: ShopVocabu
     pcm = phone_line(u.pcm, u.sample_rate)
     await stt.update_vocabulary(ShopVocabulary.of(["Kishore", "Rahul"], ["chini"]))
     assert (await stt.recognize(pcm)).text == "kishore ka balance batao"
+
+
+async def test_stt_batch_mode_still_works(voice_cache, demo_vocab: ShopVocabulary) -> None:  # type: ignore[no-untyped-def]
+    stt = PocketsphinxSTTService(vocabulary=demo_vocab, cache_dir=voice_cache, streaming=False)
+    u = espeak.synthesize("chini kitni bachi hai", "en-us", 150)
+    pcm = phone_line(u.pcm, u.sample_rate)
+    frames = (
+        [VADUserStartedSpeakingFrame()]
+        + [InputAudioRawFrame(audio=pcm[i : i + 320], sample_rate=8000, num_channels=1) for i in range(0, len(pcm), 320)]
+        + [VADUserStoppedSpeakingFrame()]
+    )
+    down, _ = await run_test(stt, frames_to_send=frames, pipeline_params=PHONE, start_timeout=10)
+    assert [f.text for f in down if isinstance(f, TranscriptionFrame)] == ["chini kitni bachi hai"]
