@@ -154,3 +154,21 @@ def test_cli_parse_does_not_import_heavy_modules() -> None:
     code = "import sys; from app.commands.parse import main; main(['namaste']); print(sorted(m for m in ('pipecat', 'asyncpg', 'openai', 'indic_transliteration') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_fuzz_never_crashes_and_always_validates() -> None:
+    import random
+    import string
+
+    rng = random.Random(7)
+    vocab = ("ko ka ne se aur nahi mat 2 do teen sau hazaar kal parso subah baje reminder bill gst 500 rs ₹ @ at the rate "
+             "dot com vikas ji wale kilo packet maggi , . ? - 7:30 1.5 har mahine tareekh every monday baad sawa paune "
+             "saadhe dedh dhai विकास को नहीं 😀").split(" ")
+    for _ in range(2000):
+        if rng.random() < 0.1:
+            text = "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 40)))
+        else:
+            text = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 12)))
+        result = parse(text)
+        assert validate(result), (text, result)
+        json.dumps(result)
