@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -21,7 +22,7 @@ from tests.integration.dashboard.conftest import (
     write_wav,
 )
 
-TURNS = [
+TURNS: list[dict[str, Any]] = [
     {
         "heard": "Rahul ko do doodh udhaar",
         "intent": "create_invoice",
