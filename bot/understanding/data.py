@@ -62,6 +62,7 @@ class Data:
     intents: dict[str, IntentSpec]
     rules: list[Rule]
     known_words: frozenset[str] = field(default_factory=frozenset)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _read(name: str, directory: Path) -> dict[str, Any]:
@@ -223,8 +224,13 @@ def load(directory: Path = DATA_DIR) -> Data:
     """Read and validate every data file in `directory` (raises DataFileError)."""
     lexicon, numbers, units, time, slots = _validate_simple(directory)
     intents_raw = _read("intents.json", directory)
-    specs, rules = _compile_rules(intents_raw, str(directory / "intents.json"))
-    data = Data(lexicon, numbers, units, time, slots, specs, rules)
+    where = str(directory / "intents.json")
+    specs, rules = _compile_rules(intents_raw, where)
+    aliases = {k: v for k, v in intents_raw.get("aliases", {}).items() if not k.startswith("_")}
+    for intent, mapping in aliases.items():
+        if intent not in specs or not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise DataFileError(f"{where}: aliases[{intent!r}] must map entity names of a known intent to alias names")
+    data = Data(lexicon, numbers, units, time, slots, specs, rules, aliases=aliases)
     data.known_words = _known_words(data)
     return data
 

@@ -38,7 +38,25 @@ def _clean(value: Any) -> Any:
     return value
 
 
+ALIASES = {"tier": "price_tier", "price_tier": "tier", "product": "name", "customer": "name"}
+
+
+def _drop_aliases(cmd: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
+    """An alias key the parser added (same value as its source) is not a difference."""
+    ents = dict(cmd.get("entities") or {})
+    exp = expected.get("entities") or {}
+    for src, alias in ALIASES.items():
+        if alias in ents and alias not in exp and src in ents and ents[alias] == ents[src]:
+            del ents[alias]
+    return {**cmd, "entities": ents}
+
+
 def full_match(got: dict[str, Any], expected: dict[str, Any]) -> bool:
+    if got.get("intent") == "multi" and expected.get("intent") == "multi":
+        g, e = got["entities"].get("commands", []), expected["entities"].get("commands", [])
+        got = {"intent": "multi", "entities": {"commands": [_drop_aliases(c, x) for c, x in zip(g, e, strict=False)] + g[len(e):]}}
+    elif got.get("intent") != "multi":
+        got = _drop_aliases(got, expected)
     return bool(_clean(got) == _clean(expected))
 
 

@@ -173,12 +173,14 @@ class Parser:
             return True
         return items_only(prev) and cur.intent in item_intents and "customer" not in cur.entities
 
-    @staticmethod
-    def _expand(single: Single) -> list[dict[str, Any]]:
+    def _expand(self, single: Single) -> list[dict[str, Any]]:
         ents = dict(single.entities)
         stock_items = ents.pop("_stock_items", None)
         if stock_items:
             return [{"intent": single.intent, "entities": it} for it in stock_items]
+        for key, alias in self.data.aliases.get(single.intent, {}).items():
+            if key in ents and alias not in ents:
+                ents[alias] = ents[key]
         return [{"intent": single.intent, "entities": ents}]
 
     # --------------------------------------------------------- one command

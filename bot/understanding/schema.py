@@ -88,6 +88,9 @@ def intent_keys(data: Data | None = None) -> dict[str, list[str]]:
         keys: list[str] = []
         for ex in spec.extractors:
             keys += [k for k in _EXTRACTOR_KEYS[ex] if k not in keys]
+        for alias in data.aliases.get(name, {}).values():
+            if alias not in keys:
+                keys.append(alias)
         out[name] = keys
     return out
 
