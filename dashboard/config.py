@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from db.recording_store import S3Config
 
@@ -24,6 +25,8 @@ class DashboardConfig:
     s3: S3Config
     recording_link_ttl_s: int = 900
     session_ttl_s: int = SESSION_TTL_S
+    # host[:port] of PUBLIC_BASE_URL: a sign-in form posted from there is same-site behind a proxy.
+    public_host: str = ""
 
 
 def _secret(value: Any) -> str:
@@ -45,5 +48,6 @@ def config_from_settings(settings: Any) -> DashboardConfig:
             secret_access_key=_secret(getattr(settings, "aws_secret_access_key", "")),
             region=str(getattr(settings, "aws_region", "") or ""),
         ),
+        public_host=urlsplit(str(getattr(settings, "public_base_url", "") or "")).netloc.lower(),
         recording_link_ttl_s=int(getattr(settings, "recording_link_ttl_s", 900) or 900),
     )

@@ -14,6 +14,7 @@ import asyncio
 import hmac
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -27,7 +28,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from business.errors import ExecoraError, ShopNotFound
 from business.models import REMINDER_STATUSES, Shop
 from business.shoptime import shop_date
-from dashboard import session
+from dashboard import revocation, session
 from dashboard.config import DashboardConfig, config_from_settings
 from dashboard.templating import render
 from db import calls as call_rows
@@ -97,7 +98,7 @@ async def _viewer(request: Request) -> Viewer | None:
     """The shop of a valid, unexpired session whose API key is still current; else None."""
     key = await _session_key(request)
     s = session.decode(key, request.cookies.get(session.COOKIE_NAME))
-    if s is None:
+    if s is None or await revocation.is_revoked(request.app.state.redis, s.nonce):
         return None
     current_hash = await shop_api_key_hash(request.app.state.pool, s.shop_id)
     if current_hash is None or not _same(session.key_fingerprint(key, current_hash), s.key_fp):
@@ -121,7 +122,8 @@ def _cross_site(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:
         return False
-    return urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+    netloc = urlsplit(origin).netloc.lower()
+    return not netloc or netloc not in (request.headers.get("host", "").lower(), _config(request).public_host)
 
 
 def _set_session_cookie(request: Request, response: Response, value: str, max_age: int) -> None:
@@ -179,6 +181,10 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     if _cross_site(request):
         return _html("cross-site sign-out refused", status=403)
+    s = session.decode(await _session_key(request), request.cookies.get(session.COOKIE_NAME))
+    if s is not None:
+        await revocation.revoke(request.app.state.redis, s.nonce, s.expires - int(time.time()) + 1)
+        log.info("dashboard sign-out shop_id=%s", s.shop_id)
     response = _to_login()
     response.delete_cookie(session.COOKIE_NAME, path="/dashboard", httponly=True, samesite="strict")
     return response

@@ -1,6 +1,6 @@
 """The operator's session: a signed cookie naming one shop, and the key that signs it.
 
-Cookie value: `base64url(json{"s": shop_id, "e": expires_unix, "k": key_fp}).hex_hmac`.
+Cookie value: `base64url(json{"s": shop_id, "e": expires_unix, "k": key_fp, "n": nonce}).hex_hmac`.
 `key_fp` is an HMAC of the shop's current API-key hash, so re-issuing the key
 (`execora shop` / `Books.reissue_api_key`) ends every session signed in with
 the old one. Stateless: any app process can check it.
@@ -34,6 +34,7 @@ class Session:
     shop_id: int
     expires: int
     key_fp: str
+    nonce: str  # names this sign-in, so sign-out can revoke it (see `dashboard.revocation`)
 
 
 def _derive(secret: str) -> bytes:
@@ -88,7 +89,7 @@ def _sign(key: bytes, payload: str) -> str:
 def encode(key: bytes, shop_id: int, api_key_hash: str, ttl_s: int, now: float | None = None) -> str:
     """A fresh cookie value for `shop_id`, valid `ttl_s` seconds."""
     expires = int((now if now is not None else time.time()) + ttl_s)
-    body = {"s": shop_id, "e": expires, "k": key_fingerprint(key, api_key_hash)}
+    body = {"s": shop_id, "e": expires, "k": key_fingerprint(key, api_key_hash), "n": secrets.token_urlsafe(16)}
     payload = _b64(json.dumps(body, separators=(",", ":")).encode())
     return f"{payload}.{_sign(key, payload)}"
 
@@ -102,11 +103,13 @@ def decode(key: bytes, value: str | None, now: float | None = None) -> Session |
         if not hmac.compare_digest(_sign(key, payload), sig):
             return None
         body = json.loads(_unb64(payload))
-        shop_id, expires, key_fp = body["s"], body["e"], body["k"]
+        shop_id, expires, key_fp, nonce = body["s"], body["e"], body["k"], body["n"]
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         return None
-    if not isinstance(shop_id, int) or not isinstance(expires, int) or not isinstance(key_fp, str):
+    if not isinstance(shop_id, int) or not isinstance(expires, int):
+        return None
+    if not isinstance(key_fp, str) or not isinstance(nonce, str) or not nonce:
         return None
     if expires < (now if now is not None else time.time()):
         return None
-    return Session(shop_id=shop_id, expires=expires, key_fp=key_fp)
+    return Session(shop_id=shop_id, expires=expires, key_fp=key_fp, nonce=nonce)

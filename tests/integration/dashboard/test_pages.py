@@ -77,6 +77,9 @@ async def test_cross_site_sign_in_is_refused(http: httpx.AsyncClient, shop: Dash
     assert r.status_code == 403
     r = await http.post("/dashboard/login", data={"api_key": shop.api_key}, headers={"Origin": "http://execora.test"})
     assert r.status_code == 303
+    r = await http.post("/dashboard/logout", headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403
+    assert (await http.get("/dashboard/calls")).status_code == 200  # still signed in
 
 
 async def test_calls_list_and_call_page(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
@@ -185,10 +188,15 @@ async def test_overview_pages(app: FastAPI, http: httpx.AsyncClient, shop: DashS
 async def test_logout_ends_the_session(http: httpx.AsyncClient, shop: DashShop) -> None:
     await sign_in(http, shop.api_key)
     assert (await http.get("/dashboard/calls")).status_code == 200
-    r = await http.post("/dashboard/logout")
+    copied = http.cookies.get(COOKIE_NAME, path="/dashboard") or ""
+    r = await http.post("/dashboard/logout", headers={"Origin": "https://execora.test"})  # PUBLIC_BASE_URL
     assert r.status_code == 303 and r.headers["location"] == "/dashboard/login"
     assert COOKIE_NAME in r.headers["set-cookie"] and "Max-Age=0" in r.headers["set-cookie"]
     assert (await http.get("/dashboard/calls")).status_code == 303
+    http.cookies.set(COOKIE_NAME, copied, path="/dashboard", domain="execora.test")  # a copy of the old cookie
+    assert (await http.get("/dashboard/calls")).status_code == 303
+    await sign_in(http, shop.api_key)  # signing in again works
+    assert (await http.get("/dashboard/calls")).status_code == 200
 
 
 async def test_tampered_cookie_and_reissued_key_end_the_session(
