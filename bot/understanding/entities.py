@@ -26,7 +26,7 @@ FORWARD_TRIGGERS = {"of", "bill", "invoice", "remove", "delete", "for", "to", "r
 WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
-LEADING_FOLLOWERS = {"settled", "bought", "purchased", "paid", "took", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
+LEADING_FOLLOWERS = {"kitna", "needs", "wants", "buys", "ordered", "took", "will", "is", "settled", "bought", "purchased", "paid", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
                      "khata", "account", "details", "ka", "ki", "ke", "returned"}
 REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}

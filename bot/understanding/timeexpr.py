@@ -193,9 +193,14 @@ class TimeParser:
                     k += 1
                 if k >= n:
                     break
-                nxt = self._piece(toks, k, state)
+                probe: dict[str, Any] = {"recurrence": state["recurrence"]} if "recurrence" in state else {}
+                shared = probe.get("recurrence")
+                nxt = self._piece(toks, k, probe)
                 if nxt == k:
                     break
+                if any(key in state and key != "_signed" and not (key == "recurrence" and probe[key] is shared) for key in probe):
+                    break  # "kal se parso": a second time of the same kind starts a new group
+                state.update(probe)
                 end = nxt
             # a leading "at" belongs to the spoken time ("at 6 pm")
             if start > 0 and toks[start - 1].norm == "at" and "_hour" in state:
@@ -215,6 +220,13 @@ class TimeParser:
                 continue
             kept.append(g)
         groups = kept or groups
+        # a later group that names the same thing replaces an earlier one ("kal se parso", "5 nahi 6 baje")
+        final: list[tuple[int, int, dict[str, Any]]] = []
+        for g in groups:
+            keys = {k for k in g[2] if not k.startswith("_") or k == "_hour"}
+            final = [f for f in final if not (keys & {k for k in f[2] if not k.startswith("_") or k == "_hour"})]
+            final.append(g)
+        groups = final
         merged: dict[str, Any] = {}
         phrases = []
         for start, end, state in groups:
