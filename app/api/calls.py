@@ -6,6 +6,7 @@ imports app), which `app.main` puts on `app.state.twilio`.
 
 from __future__ import annotations
 
+from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 from app.api.auth import ShopDep
 from app.api.errors import ApiError
 from app.settings import Settings
+from bot.call.session import CallTuning
 from bot.voice.config import VoiceConfig
 from db import calls as call_rows
 from telephony.twilio.config import TwilioConfig
@@ -30,7 +32,11 @@ def voice_config(settings: Settings) -> VoiceConfig:
         elevenlabs_base_url=settings.elevenlabs_base_url,
         elevenlabs_voice_id=settings.elevenlabs_voice_id,
         elevenlabs_model=settings.elevenlabs_model,
-        cache_dir=settings.data_dir / "voice-cache",
+        embedded_voice_en=settings.embedded_voice_en,
+        embedded_voice_hi=settings.embedded_voice_hi,
+        embedded_rate_wpm=settings.embedded_voice_rate,
+        cache_dir=FsPath(settings.voice_cache_dir) if settings.voice_cache_dir else settings.data_dir / "voice-cache",
+        min_confidence=settings.stt_min_confidence,
     )
 
 
@@ -45,6 +51,7 @@ def twilio_config(settings: Settings) -> TwilioConfig:
         recordings_dir=settings.recordings_dir,
         reply_language=settings.reply_language,
         voice=voice_config(settings),
+        tuning=CallTuning(min_confidence=settings.stt_min_confidence),
     )
 
 

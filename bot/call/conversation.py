@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.call.clock import CallClock
@@ -95,6 +95,12 @@ class Conversation:
 
     async def on_text(self, text: str, confidence: float | None) -> Outcome:
         o = self._outcome(text, "speech")
+        out = await self._on_text(o, text, confidence)
+        # Short paths (yes/no, goodbye, a choice) are understood without the parser.
+        out.timings.setdefault("understood", self._clock.now_ms())
+        return out
+
+    async def _on_text(self, o: Outcome, text: str, confidence: float | None) -> Outcome:
         if self.state.needs_pin:
             return self._reply(o, "pin_prompt")
         if _END_RE.match(text):
@@ -145,11 +151,11 @@ class Conversation:
         o.intent = f"silence_{stage}"
         if stage == "hangup":
             o.end_call = True
-            return self._reply(o, "silence_hangup")
+            return self._reply(o, "goodbye")
         return self._reply(o, "silence_prompt")
 
     def on_error(self) -> Outcome:
-        return self._reply(self._outcome("", "system"), "error")
+        return self._reply(self._outcome("", "system"), "internal_error")
 
     # --- helpers -----------------------------------------------------------------
 
@@ -165,6 +171,10 @@ class Conversation:
         o.intent = o.intent or "goodbye"
         o.end_call = True
         return self._reply(o, "goodbye", name=self._greeting_name)
+
+    def _summary(self, kind: str, **params: Any) -> str:
+        """The read-back sentence before "Pakka karoon?", in the call's language."""
+        return self._speaker.summary(kind, **params)
 
     def _key(self, turn: int) -> str:
         return f"{self._call_sid}:{turn}"
@@ -187,7 +197,7 @@ class Conversation:
         if st.pin_failures >= 3:
             o.end_call = True
             return self._reply(o, "pin_locked")
-        return self._reply(o, "pin_wrong")
+        return self._reply(o, "invalid_pin")
 
     async def _answer_pending(self, o: Outcome, answer: str) -> Outcome:
         pending, self.state.pending = self.state.pending, None
@@ -197,7 +207,7 @@ class Conversation:
         o.action = pending.action
         if answer == "no":
             o.result = {"confirmed": False}
-            return self._reply(o, "cancelled_by_caller")
+            return self._reply(o, "not_done")
         code, params, result = await pending.execute()
         o.timings["action_done"] = self._clock.now_ms()
         o.result = {"confirmed": True, **result}
@@ -249,11 +259,11 @@ class Conversation:
             o.result = o.result or {"asked": ask.code}
             self._reply(o, ask.code, **ask.params)
         except AmbiguousCustomer as exc:
+            # "Kaunse Rahul: Gandhi chowk wale ya station road wale?" and remember the command.
             self.state.choice = PendingChoice(intent, entities, [c.customer for c in exc.candidates[:3]],
                                               None if not weak else 0.0)
-            names = [_describe(c.customer) for c in exc.candidates[:3]]
             o.result = {"error": exc.code, "candidates": [c.customer.id for c in exc.candidates[:3]]}
-            self._reply(o, "which_customer", name=exc.query, options=" ya ".join(names), candidates=names)
+            self._reply(o, exc.code, query=exc.query, candidates=[_choice(c.customer) for c in exc.candidates[:3]])
         except ExecoraError as exc:
             o.result = {"error": exc.code, **_jsonable(exc.details())}
             self._reply(o, exc.code, **{**exc.details(), **_error_params(exc)})
@@ -328,7 +338,7 @@ class Conversation:
     async def _h_create_invoice(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         items = items_of(e)
         if items is None:
-            raise _Ask("ask_items")
+            raise _Ask("ask_product")
         walk_in = bool(e.get("walk_in"))
         customer: Customer | None = None
         strong = True
@@ -346,10 +356,11 @@ class Conversation:
             self.state.shop_id, customer.id if customer else None, resolved, payment_mode=mode, with_gst=with_gst
         )
         confirm = weak or not strong or quote.total_paise > self.state.confirm_limit_paise
-        items_text = ", ".join(f"{_qty(line.quantity)} {line.unit} {line.description}" for line in quote.lines)
-        who = customer.name if customer else "walk-in"
-        params = {"customer": who, "items": items_text, "total": rupees(quote.total_paise),
-                  "total_paise": quote.total_paise, "amount": rupees(quote.total_paise)}
+        spoken_items = [{"product": line.description, "quantity": float(line.quantity), "unit": line.unit}
+                        for line in quote.lines]
+        params: dict[str, Any] = {"items": spoken_items, "total_paise": quote.total_paise}
+        if customer is not None:
+            params["customer"] = customer.name
 
         async def execute(key: str) -> Executed:
             invoice = await self._books.create_invoice(
@@ -358,16 +369,18 @@ class Conversation:
             )
             if customer is not None:
                 self.state.active_customer = customer
-            balance = await self._balance_of(customer)
-            return "invoice_created", {**params, **_invoice_params(invoice), "balance": rupees(balance),
-                                       "balance_paise": balance}, {
+            reply: dict[str, Any] = {"invoice_no": invoice.invoice_no, "total_paise": invoice.total_paise}
+            if customer is not None:
+                reply["customer"] = customer.name
+                if mode == "credit":
+                    reply["balance_paise"] = await self._balance_of(customer)
+            return "invoice_confirmed", reply, {
                 "invoice_id": invoice.id, "invoice_no": invoice.invoice_no, "total_paise": invoice.total_paise,
                 "customer_id": invoice.customer_id}
 
+        # The read-back ("Suresh ke liye do packet milk, kul saath rupaye. Pakka karoon?").
         await self._book(o, action="create_invoice", intent="create_invoice", entities=e, confirm=confirm,
-                         question_code="confirm_invoice", question_params={**params, "summary": _summary(
-                             f"{who} ke liye {items_text}, kul {rupees(quote.total_paise)} rupaye")},
-                         execute=execute)
+                         question_code="invoice_drafted", question_params=params, execute=execute)
 
     async def _h_record_payment(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         customer, strong = await self._customer(e, chosen)
@@ -394,8 +407,7 @@ class Conversation:
             amount = (await self._books.balance(self.state.shop_id, customer.id)).balance_paise
         assert amount is not None
         confirm = weak or not strong or settle or amount > self.state.confirm_limit_paise
-        params = {"customer": customer.name, "amount": rupees(amount), "amount_paise": amount, "mode": mode,
-                  "payment_mode": mode}
+        params = {"customer": customer.name, "amount_paise": amount, "payment_mode": mode}
 
         async def execute(key: str) -> Executed:
             result = await self._books.record_payment(
@@ -403,15 +415,17 @@ class Conversation:
                 splits=splits, settle_full=settle, idempotency_key=key,
             )
             self.state.active_customer = customer
-            return "payment_recorded", {**params, "amount": rupees(result.total_paise),
-                                        "amount_paise": result.total_paise, "balance": rupees(result.balance_paise),
-                                        "balance_paise": result.balance_paise}, {
+            # Nothing (or an advance) left: "hisaab saaf" reads better than "baaki minus bees rupaye".
+            code = "payment_recorded" if result.balance_paise > 0 else "payment_settled"
+            return code, {**params, "amount_paise": result.total_paise,
+                          "balance_paise": result.balance_paise}, {
                 "customer_id": customer.id, "amount_paise": result.total_paise,
                 "payment_ids": [p.id for p in result.payments], "balance_paise": result.balance_paise}
 
         await self._book(o, action="record_payment", intent="record_payment", entities=e, confirm=confirm,
-                         question_code="confirm_payment", question_params={**params, "summary": _summary(
-                             f"{customer.name} se {rupees(amount)} rupaye {mode} mein mile")}, execute=execute)
+                         question_code="confirm_prompt", question_params={"summary": self._summary(
+                             "payment", customer=customer.name, amount_paise=amount, payment_mode=mode)},
+                         execute=execute)
 
     async def _h_add_udhaar(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         customer, strong = await self._customer(e, chosen)
@@ -421,21 +435,20 @@ class Conversation:
         if amount is None:
             raise _Ask("ask_amount", customer=customer.name)
         confirm = weak or not strong or amount > self.state.confirm_limit_paise
-        params = {"customer": customer.name, "amount": rupees(amount), "amount_paise": amount}
+        params = {"customer": customer.name, "amount_paise": amount}
 
         async def execute(key: str) -> Executed:
             posting = await self._books.add_udhaar(
                 self.state.shop_id, customer.id, amount, note=str(e.get("note") or ""), idempotency_key=key
             )
             self.state.active_customer = customer
-            return "udhaar_added", {**params, "balance": rupees(posting.balance_paise),
-                                    "balance_paise": posting.balance_paise}, {
+            return "udhaar_added", {**params, "balance_paise": posting.balance_paise}, {
                 "customer_id": customer.id, "amount_paise": amount, "entry_id": posting.entry.id,
                 "balance_paise": posting.balance_paise}
 
         await self._book(o, action="add_udhaar", intent="add_udhaar", entities=e, confirm=confirm,
-                         question_code="confirm_udhaar", question_params={**params, "summary": _summary(
-                             f"{customer.name} ke khate mein {rupees(amount)} rupaye udhaar")}, execute=execute)
+                         question_code="confirm_prompt", question_params={"summary": self._summary(
+                             "udhaar", customer=customer.name, amount_paise=amount)}, execute=execute)
 
     async def _h_cancel_invoice(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         shop = self.state.shop_id
@@ -447,9 +460,7 @@ class Conversation:
             if e.get("customer") or e.get("customer_ref") or chosen or self.state.active_customer:
                 customer, _ = await self._customer(e, chosen)
             invoice = await self._books.last_invoice(shop, customer.id if customer else None)
-        params = {"invoice_no": invoice.invoice_no, "customer": invoice.customer_name,
-                  "total": rupees(invoice.total_paise), "total_paise": invoice.total_paise,
-                  "amount": rupees(invoice.total_paise)}
+        params = {"invoice_no": invoice.invoice_no, "customer": invoice.customer_name}
 
         async def execute(key: str) -> Executed:
             cancelled = await self._books.cancel_invoice(shop, invoice.id, idempotency_key=key)
@@ -457,9 +468,9 @@ class Conversation:
 
         # Cancelling is always read back and confirmed.
         await self._book(o, action="cancel_invoice", intent="cancel_invoice", entities=e, confirm=True,
-                         question_code="confirm_cancel_invoice", question_params={**params, "summary": _summary(
-                             f"{invoice.customer_name} ka bill {invoice.invoice_no}, {rupees(invoice.total_paise)}"
-                             " rupaye, cancel karna hai")}, execute=execute)
+                         question_code="confirm_prompt", question_params={"summary": self._summary(
+                             "cancel_invoice", customer=invoice.customer_name, invoice_no=invoice.invoice_no,
+                             total_paise=invoice.total_paise)}, execute=execute)
 
     async def _h_check_balance(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         customer, _ = await self._customer(e, chosen)
@@ -469,49 +480,56 @@ class Conversation:
         o.timings["action_done"] = self._clock.now_ms()
         o.result = {"customer_id": customer.id, "balance_paise": bal.balance_paise}
         # The resolved name is spoken, so a misheard name corrects itself.
-        self._reply(o, "balance", customer=customer.name, balance=rupees(bal.balance_paise),
-                    balance_paise=bal.balance_paise, amount=rupees(bal.balance_paise))
+        if bal.balance_paise == 0:
+            self._reply(o, "balance_clear", customer=customer.name)
+        elif bal.balance_paise < 0:
+            self._reply(o, "balance_advance", customer=customer.name, advance_paise=-bal.balance_paise)
+        else:
+            self._reply(o, "balance", customer=customer.name, balance_paise=bal.balance_paise)
 
     async def _h_total_outstanding(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         o.action = "total_outstanding"
         total = await self._books.total_outstanding(self.state.shop_id)
         o.result = {"total_paise": total}
-        self._reply(o, "total_outstanding", total=rupees(total), total_paise=total, amount=rupees(total))
+        self._reply(o, "total_outstanding", total_paise=total)
 
     async def _h_list_outstanding(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         o.action = "list_outstanding"
-        rows = (await self._books.list_outstanding(self.state.shop_id))[:5]
+        everyone = await self._books.list_outstanding(self.state.shop_id)
+        rows = everyone[:5]  # the biggest five: a phone list must stay short
         o.result = {"customers": [{"id": r.customer.id, "balance_paise": r.balance_paise} for r in rows]}
-        listing = ", ".join(f"{r.customer.name} {rupees(r.balance_paise)}" for r in rows)
-        self._reply(o, "list_outstanding", customers=listing, count=len(rows),
-                    items=[{"name": r.customer.name, "balance": rupees(r.balance_paise)} for r in rows])
+        if not rows:
+            self._reply(o, "outstanding_none")
+            return
+        self._reply(o, "outstanding_list", count=len(everyone),
+                    entries=[{"customer": r.customer.name, "balance_paise": r.balance_paise} for r in rows])
 
     async def _h_daily_summary(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         o.action = "daily_summary"
         day = None
         period = e.get("period")
         if isinstance(period, dict) and isinstance(period.get("day_offset"), int):
-            from datetime import datetime
-
-            day = (datetime.now(IST).date() + timedelta(days=int(period["day_offset"])))
+                day = (datetime.now(IST).date() + timedelta(days=int(period["day_offset"])))
         s = await self._books.daily_summary(self.state.shop_id, day)
         o.result = {"date": s.date.isoformat(), "sales_paise": s.sales_paise,
                     "collections_paise": s.collections_paise, "invoice_count": s.invoice_count}
-        self._reply(o, "daily_summary", sales=rupees(s.sales_paise), collections=rupees(s.collections_paise),
-                    invoices=s.invoice_count, invoice_count=s.invoice_count, date=_day(s.date),
-                    sales_paise=s.sales_paise, collections_paise=s.collections_paise)
+        period = period.get("phrase") if isinstance(period, dict) else None
+        self._reply(o, "daily_summary", sales_paise=s.sales_paise, collections_paise=s.collections_paise,
+                    invoice_count=s.invoice_count, **({"period": period} if period else {}))
 
     async def _h_check_stock(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         o.action = "check_stock"
         if e.get("low_stock") or not e.get("product"):
             low = await self._books.low_stock(self.state.shop_id)
             o.result = {"low_stock": [p.id for p in low]}
-            names = ", ".join(p.name for p in low[:5])
-            self._reply(o, "low_stock", products=names, count=len(low))
+            if not low:
+                self._reply(o, "low_stock_none")
+            else:
+                self._reply(o, "low_stock_list", products=[p.name for p in low[:5]])
             return
         product, _ = await self._product(str(e["product"]))
         o.result = {"product_id": product.id, "stock_milli": product.stock_milli}
-        self._reply(o, "stock_level", product=product.name, quantity=_qty(product.stock), unit=product.unit)
+        self._reply(o, "stock_level", product=product.name, quantity=float(product.stock), unit=product.unit)
 
     async def _h_schedule_reminder(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         customer, strong = await self._customer(e, chosen)
@@ -521,9 +539,7 @@ class Conversation:
         if at is None:
             raise _Ask("ask_when", customer=customer.name)
         amount = rupees_to_paise(e.get("amount"))
-        when_text = at.strftime("%d %b %H:%M")
-        params = {"customer": customer.name, "when": (e.get("when") or {}).get("phrase") or when_text,
-                  "due_at": at.isoformat()}
+        params = {"customer": customer.name, "due_at": at, "now": datetime.now(IST)}
 
         async def execute(key: str) -> Executed:
             reminder = await self._books.schedule_reminder(self.state.shop_id, customer.id, at, amount,
@@ -531,9 +547,9 @@ class Conversation:
             return "reminder_scheduled", params, {"reminder_id": reminder.id, "due_at": at.isoformat()}
 
         await self._book(o, action="schedule_reminder", intent="schedule_reminder", entities=e,
-                         confirm=weak or not strong, question_code="confirm_reminder",
-                         question_params={**params, "summary": _summary(
-                             f"{customer.name} ko {params['when']} yaad dilana")}, execute=execute)
+                         confirm=weak or not strong, question_code="confirm_prompt",
+                         question_params={"summary": self._summary("reminder", customer=customer.name, due_at=at)},
+                         execute=execute)
 
     async def _h_show_draft(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         raise _Ask("not_understood")
@@ -553,7 +569,7 @@ class Conversation:
         if new is None:
             raise _Ask("not_supported", language=lang)
         self.state.language = self._speaker.language = new
-        self._reply(o, "language_switched", language=new)
+        self._reply(o, "language_switched", new_language=new)
 
     async def _h_delete_customer(self, o: Outcome, e: dict[str, Any], weak: bool, chosen: Customer | None) -> None:
         # The books keep customers (their ledger must stay); deleting is not offered by phone.
@@ -586,30 +602,19 @@ _HANDLERS: dict[str, Handler] = {
 }
 
 
-def _describe(customer: Customer) -> str:
-    """How to tell this customer apart when asking "Kaunse ...?"."""
+def _choice(customer: Customer) -> dict[str, Any]:
+    """How the replies tell candidates apart ("Gandhi chowk wale")."""
+    choice: dict[str, Any] = {"name": customer.name}
     if customer.landmark:
-        return f"{customer.landmark} wale"
-    if customer.nicknames:
-        return customer.nicknames[0]
-    return customer.name
-
-
-def _summary(text: str) -> str:
-    return text
+        choice["landmark"] = customer.landmark
+    elif customer.nicknames:
+        choice["hint"] = customer.nicknames[0]
+    return choice
 
 
 def _qty(value: Any) -> str:
     text = format(value, "f") if hasattr(value, "as_tuple") else str(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _day(d: date) -> str:
-    return d.isoformat()
-
-
-def _invoice_params(invoice: Invoice) -> dict[str, Any]:
-    return {"invoice_no": invoice.invoice_no, "total": rupees(invoice.total_paise), "total_paise": invoice.total_paise}
 
 
 def _error_params(exc: ExecoraError) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from bot.call.clock import CallClock
 from bot.call.frames import CallIdleFrame, TurnResultFrame
+from bot.call.logs import call_log
 from bot.call.outcome import Outcome
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,11 @@ class IntentRouter(FrameProcessor):
         self._conversation = conversation
         self._clock = clock
         self._call_sid = call_sid
+        self._log = call_log(__name__, call_sid)
         self._queue: asyncio.Queue[_Heard] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._speech_end_ms: float | None = None
+        self._vad_stop_ms: float | None = None
         self._ending = False
 
     @property
@@ -96,7 +99,9 @@ class IntentRouter(FrameProcessor):
             await self.push_frame(frame, direction)
             return
         if isinstance(frame, VADUserStoppedSpeakingFrame):
+            # The caller stopped `stop_secs` before the VAD was sure of it.
             self._speech_end_ms = self._clock.wall_to_ms(frame.timestamp - frame.stop_secs)
+            self._vad_stop_ms = self._clock.now_ms()
             await self.push_frame(frame, direction)
             return
         if isinstance(frame, TranscriptionFrame) and direction == FrameDirection.DOWNSTREAM:
@@ -105,6 +110,7 @@ class IntentRouter(FrameProcessor):
                 timings = {"transcript_final": self._clock.now_ms()}
                 if self._speech_end_ms is not None:
                     timings["speech_end"] = self._speech_end_ms
+                    timings["vad_stop"] = self._vad_stop_ms or self._speech_end_ms
                     self._speech_end_ms = None
                 self._queue.put_nowait(_Heard("text", text, transcript_confidence(frame), timings))
             return  # consumed
@@ -131,7 +137,7 @@ class IntentRouter(FrameProcessor):
             except asyncio.CancelledError:
                 raise
             except Exception:  # outer edge of a turn: log and apologise, never drop the call silently
-                log.exception("turn failed", extra={"call_sid": self._call_sid})
+                self._log.exception("turn failed")
                 outcome = self._conversation.on_error()
             if outcome is not None:
                 await self._speak(outcome, heard)
@@ -166,5 +172,5 @@ class IntentRouter(FrameProcessor):
             await self.push_frame(TTSSpeakFrame(outcome.reply, append_to_context=False))
         if outcome.end_call:
             self._ending = True
-            log.info("call ending: %s", outcome.code, extra={"call_sid": self._call_sid})
+            self._log.info("call ending: %s", outcome.code)
             await self.push_frame(EndWorkerFrame(reason=outcome.code))

@@ -15,7 +15,6 @@ from rapidfuzz import fuzz
 
 from business.models import Customer, Product
 
-STRONG_RATIO = 88.0
 _HONORIFICS = {"ji", "bhai", "sahab", "saheb", "sir", "aunty", "uncle", "didi", "bhaiya", "madam", "seth"}
 _WORD = re.compile(r"[a-z0-9\u0900-\u097f]+")
 _ORDINALS = {
@@ -25,9 +24,21 @@ _ORDINALS = {
 }
 
 
+_SPELLING = [(re.compile(r"aa+"), "a"), (re.compile(r"ee+"), "i"), (re.compile(r"oo+"), "u"),
+             (re.compile(r"([a-z])\1+"), r"\1"), (re.compile(r"w"), "v")]
+
+
 def normalise(text: str) -> str:
     words = [w for w in _WORD.findall(text.lower()) if w not in _HONORIFICS]
     return " ".join(words)
+
+
+def spelling_key(text: str) -> str:
+    """Romanised-Hindi spelling variants collapse (Raahul = Rahul, Meenaa = Mina); nothing else does."""
+    key = normalise(text)
+    for pattern, repl in _SPELLING:
+        key = pattern.sub(repl, key)
+    return key
 
 
 def _forms(item: Customer | Product) -> list[str]:
@@ -39,17 +50,20 @@ def _forms(item: Customer | Product) -> list[str]:
 
 
 def is_strong_match(heard: str, item: Customer | Product) -> bool:
-    """True when `heard` names `item` clearly (exact or a near-identical spelling)."""
-    h = normalise(heard)
+    """True when `heard` is the item's name, a nickname or an alias, up to spelling variants.
+
+    "Sures" for "Suresh" is not strong: one sound off can be another person, so
+    the call reads it back instead of booking it.
+    """
+    h = spelling_key(heard)
     if not h:
         return False
     for form in _forms(item):
-        if not form:
+        key = spelling_key(form)
+        if not key:
             continue
-        if h == form or fuzz.ratio(h, form) >= STRONG_RATIO:
-            return True
         # "Rahul" for "Rahul Sharma": the first name alone is strong when it is the whole first word.
-        if form.split()[0] == h:
+        if h == key or key.split()[0] == h:
             return True
     return False
 

@@ -13,6 +13,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.call.logs import call_log
 from bot.call.ports import CallStore
 from business.ports import JobQueue
 
@@ -70,6 +71,6 @@ async def save_recording(
             # RQ enqueueing is a blocking Redis call: keep it off the loop.
             await asyncio.to_thread(jobs.enqueue_recording_upload, call_id)
         except Exception:  # the upload sweep will find it; the call must still close cleanly
-            log.exception("recording upload not enqueued", extra={"call_sid": call_sid})
-    log.info("recording saved (%.1f s)", duration, extra={"call_sid": call_sid})
+            call_log(__name__, call_sid, shop_id).exception("recording upload not enqueued")
+    call_log(__name__, call_sid, shop_id).info("recording saved (%.1f s)", duration)
     return SavedRecording(path=path, duration_s=duration, size_bytes=size, call_id=call_id)

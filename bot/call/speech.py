@@ -15,30 +15,18 @@ log = logging.getLogger(__name__)
 
 RenderFn = Callable[..., str]
 
+# Only for codes `bot.replies` lacks (PIN entry, unsupported actions); everything else is rendered there.
 _FALLBACK = {
-    "greeting": "Namaste {name}, boliye.",
-    "goodbye": "Theek hai, namaste.",
-    "silence_prompt": "Hello, aap line par hain?",
-    "silence_hangup": "Koi awaaz nahi aa rahi, call band kar raha hoon. Namaste.",
-    "not_understood": "Maaf kijiye, samajh nahi aaya. Dobara boliye.",
-    "error": "Maaf kijiye, kuch gadbad ho gayi. Dobara boliye.",
-    "cancelled_by_caller": "Theek hai, kuch nahi kiya.",
-    "confirm_prompt": "{summary}. Pakka karoon? Haan ke liye 1, nahi ke liye 2 dabaiye.",
-    "which_customer": "Kaunse {name}: {options}?",
-    "ask_customer": "Kiske liye?",
-    "ask_amount": "Kitne rupaye?",
-    "ask_items": "Kya kya dena hai?",
-    "pin_prompt": "Apna PIN dabaiye, phir hash.",
-    "pin_wrong": "PIN galat hai. Dobara dabaiye.",
-    "pin_locked": "PIN galat hai. Call band kar raha hoon.",
+    "pin_prompt": "Namaste. Apna PIN dabaiye, phir hash.",
     "pin_ok": "Dhanyavaad. Boliye.",
+    "pin_locked": "PIN galat hai. Call band kar raha hoon.",
     "not_supported": "Yeh kaam phone par abhi nahi hota.",
-    "unknown_caller": "Maaf kijiye, yeh number kisi dukaan se juda nahi hai.",
+    "internal_error": "Maaf kijiye, kuch gadbad ho gayi. Dobara boliye.",
 }
 
 
 class Speaker:
-    """Renders reply codes in the call's language."""
+    """Renders reply codes and read-backs in the call's language (which may change mid-call)."""
 
     def __init__(self, render: RenderFn, language: str):
         self._render = render
@@ -49,12 +37,22 @@ class Speaker:
             text = self._render(code, self.language, **params)
             if text:
                 return str(text)
-        except Exception:  # a missing template or parameter must not silence the call
+        except KeyError as exc:  # a code the replies do not have (yet): our own phrase below
+            if type(exc).__name__ != "UnknownReplyCode":
+                log.warning("reply %r not rendered (%s); using fallback", code, type(exc).__name__)
+        except Exception:  # a broken template must not silence the call
             log.warning("reply %r not rendered; using fallback", code, exc_info=True)
         template = _FALLBACK.get(code)
+        if template is None and code != "internal_error":
+            return self.say("internal_error")
         if template is None:
-            return _FALLBACK["error"]
+            return _FALLBACK["internal_error"]
         try:
             return template.format(**params)
         except (KeyError, IndexError):
-            return _FALLBACK["error"]
+            return _FALLBACK["internal_error"]
+
+    def summary(self, kind: str, **params: Any) -> str:
+        from bot.call.readbacks import readback
+
+        return readback(kind, self.language, **params)

@@ -18,6 +18,7 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from bot.call.clock import CallClock
 from bot.call.frames import TurnResultFrame
+from bot.call.logs import call_log
 from bot.call.ports import CallStore, TurnRecord
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class TurnRecorder(FrameProcessor):
         try:
             await self._store.record_turn(self._call_sid, turn)
         except Exception:  # the outer edge of a background write: log, never crash the call
-            log.exception("turn %s not recorded", turn.turn_no, extra={"call_sid": self._call_sid})
+            call_log(__name__, self._call_sid).exception("turn %s not recorded", turn.turn_no)
 
     async def drain(self, timeout_s: float = 10.0) -> None:
         """Flush a turn still waiting for audio and wait for every write to land."""

@@ -11,6 +11,8 @@ import logging
 
 import httpx
 
+from bot.call.logs import call_log
+
 log = logging.getLogger(__name__)
 
 
@@ -23,16 +25,16 @@ async def hang_up(
 ) -> bool:
     """True when Twilio ended the call or it had already ended (404/20404)."""
     if not (account_sid and auth_token):
-        log.warning("cannot hang up: no Twilio credentials", extra={"call_sid": call_sid})
+        call_log(__name__, call_sid).warning("cannot hang up: no Twilio credentials")
         return False
     url = call_resource_url(api_base_url, account_sid, call_sid)
     try:
         async with httpx.AsyncClient(timeout=timeout_s) as client:
             response = await client.post(url, data={"Status": "completed"}, auth=(account_sid, auth_token))
     except httpx.HTTPError as exc:
-        log.error("hang-up failed: %s", type(exc).__name__, extra={"call_sid": call_sid})
+        call_log(__name__, call_sid).error("hang-up failed: %s", type(exc).__name__)
         return False
     if response.status_code in (200, 201, 204, 404):
         return True
-    log.error("hang-up answered %s", response.status_code, extra={"call_sid": call_sid})
+    call_log(__name__, call_sid).error("hang-up answered %s", response.status_code)
     return False

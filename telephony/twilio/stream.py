@@ -10,13 +10,13 @@ runs through `bot.call.session.run_call` and its row is closed.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from pipecat.serializers.twilio import TwilioFrameSerializer
 from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from bot.call.logs import call_log
 from bot.call.session import CallSetup, run_call
 from db import calls as call_rows
 from telephony.twilio import tokens
@@ -34,7 +34,7 @@ POLICY_VIOLATION = 1008
 
 
 async def _refuse(ws: WebSocket, why: str, call_sid: str = "") -> None:
-    log.warning("media stream refused: %s", why, extra={"call_sid": call_sid})
+    call_log(__name__, call_sid).warning("media stream refused: %s", why)
     if ws.client_state != WebSocketState.DISCONNECTED:
         try:
             await ws.close(code=POLICY_VIOLATION)
@@ -109,7 +109,7 @@ async def media_stream(ws: WebSocket, token: str) -> None:
     if call is None or caller is None or caller.shop.id != call.shop_id:
         await _refuse(ws, "no answered call for this stream", start.call_sid)
         return
-    ctx: dict[str, Any] = {"call_sid": start.call_sid, "shop_id": call.shop_id}
+    clog = call_log(__name__, start.call_sid, call.shop_id)
     await call_rows.mark_streaming(pool, call_sid=start.call_sid, stream_sid=start.stream_sid)
     store = PostgresCallStore(pool)
     ended_by = "error"
@@ -134,12 +134,12 @@ async def media_stream(ws: WebSocket, token: str) -> None:
             require_pin=caller.has_pin and cfg.require_pin,
             tuning=cfg.tuning,
         )
-        log.info("call streaming", extra=ctx)
+        clog.info("call streaming")
         transport, serializer = make_transport(ws, cfg, start)
         summary = await run_call(transport, setup)
         ended_by = summary.ended_by
     except Exception:  # the outer edge of a call: log with context, close the row, never crash the server
-        log.exception("call failed", extra=ctx)
+        clog.exception("call failed")
         await _refuse(ws, "internal error", start.call_sid)
     finally:
         # The socket may have dropped before the serializer could hang up: a
@@ -148,4 +148,4 @@ async def media_stream(ws: WebSocket, token: str) -> None:
             await hang_up(api_base_url=cfg.api_base_url, account_sid=cfg.account_sid or start.account_sid,
                           auth_token=cfg.auth_token, call_sid=start.call_sid)
         await store.finish_call(start.call_sid, "completed" if ended_by != "error" else "failed", ended_by)
-        log.info("call ended by %s", ended_by, extra=ctx)
+        clog.info("call ended by %s", ended_by)

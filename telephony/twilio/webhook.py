@@ -14,6 +14,7 @@ import re
 
 from fastapi import APIRouter, Request, Response
 
+from bot.call.logs import call_log
 from db import calls as call_rows
 from telephony.twilio import tokens, twiml
 from telephony.twilio.config import TwilioConfig
@@ -57,7 +58,7 @@ async def voice_webhook(request: Request) -> Response:
             caller_role=None, status="refused",
         )
         await call_rows.finish_call(pool, call_sid=call_sid, status="refused", ended_reason="unknown_caller")
-        log.info("unknown caller %s refused", mask_phone(caller_phone), extra={"call_sid": call_sid})
+        call_log(__name__, call_sid).info("unknown caller %s refused", mask_phone(caller_phone))
         return Response(twiml.refuse(SORRY), media_type=TWIML)
 
     row, created = await call_rows.create_call(
@@ -70,9 +71,6 @@ async def voice_webhook(request: Request) -> Response:
     await call_rows.store_stream_token(
         pool, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
     )
-    log.info(
-        "call answered for shop %s (%s)", caller.shop.id, "new" if created else "retry",
-        extra={"call_sid": call_sid, "shop_id": caller.shop.id},
-    )
+    call_log(__name__, call_sid, caller.shop.id).info("call answered (%s)", "new" if created else "webhook retry")
     stream_url = f"{cfg.stream_base_url}/twilio/stream/{token}"
     return Response(twiml.connect_stream(stream_url, {"callSid": call_sid}), media_type=TWIML)

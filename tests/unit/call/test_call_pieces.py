@@ -147,3 +147,11 @@ def test_due_at_is_aware_ist_and_in_the_future() -> None:
     assert due_at({"relative_minutes": 30}, now) == datetime(2026, 1, 10, 12, 30, tzinfo=IST)
     assert due_at({"day_offset": -1}, now) is None
     assert due_at(None, now) is None
+
+
+def test_one_sound_off_is_not_a_strong_match() -> None:
+    suresh = _customer(1, "Suresh")
+    assert not is_strong_match("Sures", suresh)
+    assert not is_strong_match("Naresh", suresh)
+    assert is_strong_match("suresh ji", suresh)
+    assert is_strong_match("Raahul", _customer(2, "Rahul"))

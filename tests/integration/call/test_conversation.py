@@ -1,0 +1,177 @@
+"""The call's conversation against real books (Postgres) and the real parser:
+confirmations, weak matches, ambiguity, the active customer, idempotency, PIN.
+
+No audio here: the IntentRouter feeds exactly these calls in a live call.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import pytest
+
+from bot.call.clock import CallClock
+from bot.call.conversation import Conversation
+from bot.call.speech import Speaker
+from bot.call.state import CallState
+from bot.replies.spoken import money
+from business.books import Books
+from tests.e2e.call_harness import DemoShop, create_demo_shop
+
+
+def _render() -> Any:
+    from telephony.twilio.services import conversation_functions
+
+    return conversation_functions()
+
+
+async def conversation(pool: Any, *, limit: int = 200_000, pin: str | None = None) -> tuple[Conversation, DemoShop, Books]:
+    from db.uow import PostgresUnitOfWorkFactory
+
+    shop = await create_demo_shop(pool, confirm_limit_paise=limit, pin=pin)
+    books = Books(PostgresUnitOfWorkFactory(pool))
+    parse, render = _render()
+    state = CallState(shop_id=shop.shop_id, caller_phone=shop.owner_phone, language="hinglish",
+                      confirm_limit_paise=limit, needs_pin=pin is not None)
+    conv = Conversation(books=books, parse=parse, speaker=Speaker(render, "hinglish"), state=state,
+                        call_sid="CA" + secrets.token_hex(16), clock=CallClock(), greeting_name="Sharma ji")
+    return conv, shop, books
+
+
+async def payments(pool: Any, customer_id: int) -> list[int]:
+    rows = await pool.fetch("SELECT amount_paise FROM payments WHERE customer_id = $1 ORDER BY id", customer_id)
+    return [r["amount_paise"] for r in rows]
+
+
+async def test_clear_command_below_the_limit_posts_once(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool)
+    out = await conv.on_text("Suresh ne bees rupaye diye", 0.9)
+    assert out.action == "record_payment" and out.result["amount_paise"] == 2000
+    assert money(2000) in out.reply  # "bees rupaye"
+    assert await payments(pool, shop.customers["Suresh"]) == [2000]
+    assert conv.state.active_customer is not None and conv.state.active_customer.name == "Suresh"
+    # "uska" means the active customer.
+    bal = await conv.on_text("uska kitna baaki hai", 0.9)
+    assert bal.result["customer_id"] == shop.customers["Suresh"]
+
+
+async def test_above_the_limit_is_read_back_and_posts_only_on_yes(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool, limit=1000)
+    asked = await conv.on_text("Suresh ne bees rupaye diye", 0.9)
+    assert asked.result == {"awaiting_confirmation": True} and asked.reply
+    assert await payments(pool, shop.customers["Suresh"]) == []
+    yes = await conv.on_digit("1")
+    assert yes is not None and yes.result["confirmed"] is True
+    assert await conv.on_digit("1") is None  # nothing pending any more: a second press does nothing
+    assert await payments(pool, shop.customers["Suresh"]) == [2000]
+
+    asked = await conv.on_text("Meena ne pachaas rupaye diye", 0.9)
+    assert asked.result.get("awaiting_confirmation")
+    no = await conv.on_text("nahi", 0.9)
+    assert no.result == {"confirmed": False}
+    assert await payments(pool, shop.customers["Meena"]) == []
+
+    await conv.on_text("Meena ne pachaas rupaye diye", 0.9)
+    spoken_yes = await conv.on_text("haan", 0.9)
+    assert spoken_yes.result["confirmed"] is True
+    assert await payments(pool, shop.customers["Meena"]) == [5000]
+
+
+async def test_confirming_twice_posts_once(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool, limit=1000)
+    await conv.on_text("Suresh ne bees rupaye diye", 0.9)
+    pending = conv.state.pending
+    assert pending is not None
+    await pending.execute()
+    await pending.execute()  # a replay with the same key (same call, same turn)
+    assert await payments(pool, shop.customers["Suresh"]) == [2000]
+
+
+async def test_weak_recognition_is_read_back_even_below_the_limit(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool)
+    asked = await conv.on_text("Suresh ne bees rupaye diye", 0.1)
+    assert asked.result.get("awaiting_confirmation")
+    assert await payments(pool, shop.customers["Suresh"]) == []
+
+
+async def test_a_name_that_only_resembles_a_customer_is_never_booked(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool)
+    out = await conv.on_text("Sures ne bees rupaye diye", 0.9)
+    assert out.result.get("awaiting_confirmation") or out.result.get("error") or out.result.get("asked")
+    for cid in shop.customers.values():
+        assert await payments(pool, cid) == []
+
+
+async def test_ambiguous_customer_becomes_a_question_then_resumes(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool)
+    asked = await conv.on_text("Rahul ne bees rupaye diye", 0.9)
+    assert asked.result.get("error") == "ambiguous_customer"
+    assert "Rahul" in asked.reply
+    picked = await conv.on_text("station road wale", 0.9)
+    assert picked.action == "record_payment"
+    station = shop.customers["Rahul/station road"]
+    assert await payments(pool, station) == [2000]
+    assert await payments(pool, shop.customers["Rahul/Gandhi chowk"]) == []
+
+
+async def test_cancelling_an_invoice_is_always_confirmed(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool)
+    made = await conv.on_text("Suresh ko do packet doodh", 0.9)
+    assert made.action == "create_invoice" and made.result["total_paise"] == 6000
+    asked = await conv.on_text("Suresh ka aakhri bill cancel karo", 0.9)
+    assert asked.result.get("awaiting_confirmation"), asked
+    status = await pool.fetchval("SELECT status FROM invoices WHERE id = $1", made.result["invoice_id"])
+    assert status == "issued"
+    done = await conv.on_digit("1")
+    assert done is not None and done.result["confirmed"] is True
+    status = await pool.fetchval("SELECT status FROM invoices WHERE id = $1", made.result["invoice_id"])
+    assert status == "cancelled"
+
+
+async def test_goodbye_ends_the_call(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, _, _ = await conversation(pool)
+    for text in ("bas", "theek hai bye"):
+        out = await conv.on_text(text, 0.9)
+        assert out.end_call and out.reply
+
+
+async def test_silence_prompt_then_goodbye(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, _, _ = await conversation(pool)
+    prompt = await conv.on_idle("prompt")
+    assert not prompt.end_call and prompt.reply
+    bye = await conv.on_idle("hangup")
+    assert bye.end_call and bye.reply
+
+
+@pytest.mark.parametrize(("pin", "digits", "ok"), [("4321", "4321#", True), ("4321", "1111#", False)])
+async def test_pin_is_asked_before_any_command(pool, pin: str, digits: str, ok: bool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool, pin=pin)
+    greeting = await conv.greet()
+    assert greeting.code == "pin_prompt"
+    refused = await conv.on_text("Suresh ne bees rupaye diye", 0.9)
+    assert refused.code == "pin_prompt"
+    outcome = None
+    for d in digits:
+        outcome = await conv.on_digit(d)
+    assert outcome is not None and (outcome.result["pin"] == "ok") is ok
+    assert await payments(pool, shop.customers["Suresh"]) == []
+
+
+async def test_three_wrong_pins_end_the_call(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, _, _ = await conversation(pool, pin="4321")
+    outcome = None
+    for _ in range(3):
+        for d in "0000#":
+            outcome = await conv.on_digit(d)
+    assert outcome is not None and outcome.end_call
+
+
+async def test_errors_become_sentences_not_crashes(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, _, _ = await conversation(pool)
+    out = await conv.on_text("Pappu ne bees rupaye diye", 0.9)  # nobody like Pappu
+    assert out.result.get("error") == "customer_not_found" and out.reply
+    out = await conv.on_text("Suresh ko do packet kaju", 0.9)
+    assert out.result.get("error") in ("product_not_found", "ambiguous_product") or out.result.get("asked")
+    out = await conv.on_text("asdf qwerty", 0.9)
+    assert out.code == "not_understood" and out.reply
