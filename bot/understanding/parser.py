@@ -19,6 +19,7 @@ from bot.understanding.numbers import NumberFolder
 from bot.understanding.timeexpr import TimeParser, resolve_when
 
 UNKNOWN = "unknown"
+ELLIPTIC = frozenset({"add_udhaar", "record_payment"})
 GREETING_WORDS = {"namaste", "namaskar", "hello", "hi", "hey", "pranam", "helo", "hallo"}
 
 
@@ -59,7 +60,8 @@ class Parser:
 
     # ------------------------------------------------------- self-correction
     def _corrections(self, toks: list[Token]) -> list[Token]:
-        """'2 maggi nahi nahi 3' -> '3 maggi'; 'rahul ko sorry mohan ko' -> 'mohan ko'."""
+        """'2 maggi nahi nahi 3' -> '3 maggi'; 'rahul ko sorry mohan ko' -> 'mohan ko'; '5 kilo nahi 6 kilo', 'kal nahi parso'."""
+        toks = self._single_nahi(toks)
         changed = True
         while changed:
             changed = False
@@ -91,6 +93,30 @@ class Parser:
                     break
                 if changed:
                     break
+        return toks
+
+    def _single_nahi(self, toks: list[Token]) -> list[Token]:
+        """A lone "nahi"/"no" between two values of the same kind is a correction, not a negation."""
+        days = self.times.days.keys() | self.times.weekdays.keys()
+        i = 1
+        while i < len(toks) - 1:
+            if toks[i].norm in {"nahi", "no"} and toks[i + 1].norm not in {"nahi", "no"} and toks[i - 1].norm not in {"nahi", "no"}:
+                nxt = toks[i + 1]
+                if nxt.is_num:
+                    prev = [j for j in range(max(0, i - 3), i) if toks[j].is_num]
+                    if prev:
+                        j = prev[-1]
+                        between = [t.norm for t in toks[j + 1:i]]
+                        tail = toks[i + 2:]
+                        drop = 0
+                        while drop < len(between) and drop < len(tail) and tail[drop].norm == between[drop]:
+                            drop += 1
+                        toks = toks[:j] + [nxt] + toks[j + 1:i] + tail[drop:]
+                        continue
+                if nxt.norm in days and toks[i - 1].norm in days:
+                    toks = toks[:i - 1] + toks[i + 1:]
+                    continue
+            i += 1
         return toks
 
     # ----------------------------------------------------------- segmenting
@@ -131,9 +157,18 @@ class Parser:
         if len(segs) > 1:
             groups: list[tuple[list[Token], Single]] = []
             prefix: list[Token] = []
+            singles = []
             for n, seg in enumerate(segs):
                 filler = n + 1 < len(segs) and all(t.norm in self.fillers for t in seg)
-                r = Single(UNKNOWN, {}, None, frozenset()) if filler else self._single(words, seg)
+                singles.append(Single(UNKNOWN, {}, None, frozenset()) if filler else self._single(words, seg))
+            # "vikas ka 200 aur rahul ka 300 udhaar likho": a bare customer + amount borrows the next command's intent
+            for n in range(len(segs) - 1, -1, -1):
+                r, nxt = singles[n], singles[n + 1] if n + 1 < len(segs) else None
+                if (r.intent == UNKNOWN and nxt is not None and nxt.intent in ELLIPTIC and {"customer", "money"} <= r.features
+                        and "customer" in nxt.entities and not r.entities.get("_negated")):
+                    singles[n] = self._single(words, segs[n], force=nxt.intent)
+            for n, seg in enumerate(segs):
+                r = singles[n]
                 if r.intent == UNKNOWN:
                     if groups:
                         groups[-1] = (groups[-1][0] + seg, groups[-1][1])
@@ -147,8 +182,11 @@ class Parser:
                 prefix = []
             if len(groups) > 1:
                 commands: list[dict[str, Any]] = []
-                for gtoks, _ in groups:
-                    commands.extend(self._expand(self._single(words, gtoks)))
+                for gtoks, g in groups:
+                    again = self._single(words, gtoks)
+                    if again.intent == UNKNOWN and g.intent != UNKNOWN:
+                        again = self._single(words, gtoks, force=g.intent)
+                    commands.extend(self._expand(again))
                 return {"intent": "multi", "entities": {"commands": commands}}
         single = self._single(words, toks)
         if single.intent == UNKNOWN:
@@ -208,13 +246,15 @@ class Parser:
             feats.add("email")
         return frozenset(feats)
 
-    def _single(self, words: list[str], toks: list[Token]) -> Single:
+    def _single(self, words: list[str], toks: list[Token], force: str | None = None) -> Single:
         if not toks:
             return Single(UNKNOWN, {}, None, frozenset())
         text = " ".join(t.norm for t in toks)
         feats = self._features(words, toks)
         best: Rule | None = None
-        for rule in self.rules:
+        if force is not None:
+            best = next(r for r in self.rules if r.intent == force)
+        for rule in self.rules if best is None else ():
             if not rule.requires <= feats or rule.forbids & feats:
                 continue
             if rule.pattern.search(text):

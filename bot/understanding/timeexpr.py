@@ -22,6 +22,18 @@ _FY = re.compile(r"^(20\d{2})-(\d{2})$")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
+def _span_text(toks: list[Token], words: list[str]) -> str:
+    """The surface words behind tokens, in token order (a corrected number shows its new words)."""
+    out: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for t in toks:
+        if (t.start, t.end) in seen:
+            continue
+        seen.add((t.start, t.end))
+        out.extend(words[t.start:t.end])
+    return " ".join(out)
+
+
 def _hour_for(h: float, part: str | None, ampm: str | None) -> tuple[int, int | None] | None:
     hour = int(h)
     minute: int | None = round((h - hour) * 60) if h != hour else None
@@ -152,7 +164,8 @@ class TimeParser:
                     j += 1
                 return j
             if i + 1 < n and toks[i + 1].norm in self.am | self.pm and v <= 12:
-                state["_hour"] = v
+                dotted = _DOTTED.match(toks[i].roman) if toks[i].end - toks[i].start == 1 else None
+                state["_hour"] = int(dotted.group(1)) + int(dotted.group(2)) / 60 if dotted and int(dotted.group(2)) < 60 else v
                 state["_ampm"] = "am" if toks[i + 1].norm in self.am else "pm"
                 return i + 2
             if i + 1 < n and toks[i + 1].norm in self.date_words and 1 <= v <= 31 and v.is_integer():
@@ -233,7 +246,7 @@ class TimeParser:
             merged.update({k: v for k, v in state.items() if k != "recurrence"})
             if "recurrence" in state:
                 merged["recurrence"] = state["recurrence"]
-            phrases.append(" ".join(words[toks[start].start:toks[end - 1].end]))
+            phrases.append(_span_text(toks[start:end], words))
         when: dict[str, Any] = {"phrase": " ".join(phrases)}
         if "day_offset" in merged:
             off = merged["day_offset"]

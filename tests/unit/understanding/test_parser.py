@@ -91,6 +91,19 @@ def test_negation_and_self_correction() -> None:
     assert parse("rahul ko sorry mohan ko 500 udhaar diye")["entities"]["customer"] == "Mohan"
 
 
+def test_single_nahi_between_values_is_a_correction() -> None:
+    assert parse("sunil ko 5 kilo nahi 6 kilo aata")["entities"]["items"] == [{"product": "aata", "quantity": 6, "unit": "kg"}]
+    assert parse("kal nahi parso yaad dilana vikas ko")["entities"]["when"] == {"phrase": "parso", "day_offset": 2}
+    assert parse("vikas ko bill nahi bhejna")["intent"] == "unknown"
+
+
+def test_elliptic_segment_borrows_the_next_commands_intent() -> None:
+    r = parse("vikas ka 200 aur rahul ka 300 udhaar likho")
+    assert r == {"intent": "multi", "entities": {"commands": [
+        {"intent": "add_udhaar", "entities": {"customer": "Vikas", "amount": 200}},
+        {"intent": "add_udhaar", "entities": {"customer": "Rahul", "amount": 300}}]}}
+
+
 def test_every_result_has_the_spec_shape() -> None:
     for text in ["vikas ko 2 kilo chini aur uska balance batao", "kuch bhi", "gst laga do aur bill sunao", "namaste"]:
         assert validate(parse(text))
