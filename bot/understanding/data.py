@@ -217,6 +217,7 @@ def _known_words(data: Data) -> frozenset[str]:
     words.update(data.lexicon.get("extra_known", []))
     words.update(data.lexicon.get("common_products", []))
     words -= set(lx["business_suffixes"])
+    words -= set(lx.get("name_words", []))
     return frozenset(words)
 
 

@@ -22,7 +22,7 @@ _GSTIN = re.compile(r"^\d{2}[a-z]{5}\d{4}[a-z]\d[a-z0-9]{2}$")
 _DIGITS = re.compile(r"^\d+$")
 
 NAME_PARTICLES = {"ko", "ka", "ki", "ke", "ne", "se", "pe", "par", "wala"}
-FORWARD_TRIGGERS = {"of", "bill", "invoice", "remove", "delete", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
+FORWARD_TRIGGERS = {"mark", "make", "of", "bill", "invoice", "remove", "delete", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
 WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
@@ -396,7 +396,9 @@ class Extractors:
             out["amount"] = _num(sum(toks[i].value or 0 for i, _ in pairs))
             out["splits"] = splits
             return out
-        settle = any(w in SETTLE_WORDS for w in norms) and any(w in {"hisaab", "udhaar", "balance", "baki", "dues", "account", "paisa", "paise", "chuka", "cleared", "settle", "settled"} for w in norms)
+        settle = any(w in SETTLE_WORDS for w in norms) and any(
+            w in {"hisaab", "udhaar", "balance", "baki", "dues", "account", "paisa", "paise", "chuka", "cleared", "settle", "settled", "payment", "bill"}
+            for w in norms)
         if idx and not (settle and not any((toks[i].value or 0) > 0 for i in idx)):
             near_verb = [i for i in idx if any(n in PAY_VERBS for n in norms[i + 1:i + 4])]
             if len(idx) > 1 and near_verb:
@@ -437,7 +439,7 @@ class Extractors:
             prev = norms[i - 1] if i > 0 else ""
             if nxt == "percent":
                 out["percent"] = _num(t.value)
-            elif prev in {"total", "bill", "ko"} or (i > 1 and norms[i - 2] == "the" and prev == "total"):
+            elif prev in {"total", "bill", "ko"} or (i > 1 and norms[i - 2] == "the" and prev == "total") or norms[i + 1:i + 3] in (["le", "lo"], ["laga", "lo"], ["le", "lijiye"]):
                 out["target_total"] = _num(t.value)
             elif "total" in norms[max(0, i - 3):i] or "round" in norms:
                 out["target_total"] = _num(t.value)

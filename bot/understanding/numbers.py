@@ -49,6 +49,7 @@ class NumberFolder:
         self.en_units = set(nm.get("english_units", []))
         self.en_teens = {w for w, v in self.units.items() if 10 <= v <= 19 and w.isascii() and w.endswith("teen")} | {"ten", "eleven", "twelve"}
         self.saath_blockers = set(nm.get("saath_blockers", []))
+        self.unit_words = set(data.units["units"].values())
         self.verb_stems = set(lx["verb_stems_before_do"])
         self.do_followers = set(lx["english_do_followers"]) | {"na", "please", "yaar", "ji", "bhai", "jaldi", "zara", "abhi", "bhi", "to", "sir"}
         conj: set[str] = set()
@@ -71,6 +72,8 @@ class NumberFolder:
                 return None
             return self.units[t]
         if t in self.fracs:
+            if self.fracs[t] == 0.25 and not (j + 1 < len(toks) and toks[j + 1].norm in self.unit_words):
+                return None  # "pav bread" is a product; "paav kilo" a quarter
             return self.fracs[t]
         return None
 
