@@ -81,7 +81,7 @@ def start_worker(
     started: list[WorkerProcess] = []
 
     def start(fake: FakeWhatsApp | None = None, **extra: str) -> WorkerProcess:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "S3_", "REMINDER_"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "S3_", "AWS_", "REMINDER_"))}
         env.update(
             DATABASE_URL=database_url,
             REDIS_URL=redis_url,

@@ -2,7 +2,7 @@
 
 Records every request; `mode` decides the answer: "ok" (200 + wamid),
 "stall" (hold the request until `release` or 30 s, then answer ok),
-"429", "500", "400". Used by the tests and benchmarks/bench_reminders.py.
+"429", "429-once" (then ok), "500", "400". Used by the tests and benchmarks/bench_reminders.py.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ class FakeWhatsApp:
                     n = fake._n
                 fake.received.set()
                 mode = fake.mode
+                if mode == "429-once":  # throttle the first request, accept the rest
+                    fake.mode = "ok"
+                    mode = "429"
                 if mode == "stall":
                     fake.release.wait(30)
                     mode = "ok"

@@ -155,3 +155,65 @@ async def test_local_outbox_without_whatsapp_settings(pool, redis_url, queue_nam
     assert out[0]["parameters"] == ["Sita", "₹125.50", "Ramesh Dairy"]
     assert await pool.fetchval("SELECT whatsapp_message_id FROM reminders WHERE id = $1", rid) == out[0]["wamid"]
     jobs.close()
+
+
+async def test_throttled_send_is_retried_by_rq_and_sent_once(
+    pool, redis_url, queue_name, fake_whatsapp, start_worker
+):
+    """429 (nothing sent): the row goes back to scheduled, RQ's Retry runs the job
+    again after its first interval (10 s), and the message goes out once."""
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    async with pool.acquire() as conn:
+        shop = await make_shop(conn)
+        cust = await make_customer(conn, shop)
+        rid = await make_reminder(conn, shop, cust, datetime.now(UTC))
+    fake_whatsapp.mode = "429-once"
+    jobs.schedule_reminder(rid, datetime.now(UTC))
+    worker = start_worker(fake_whatsapp)
+    try:
+        await eventually(lambda: _is(pool, rid, "sent"), timeout=30)
+    except AssertionError:
+        raise AssertionError(worker.output()) from None
+    async with pool.acquire() as conn:
+        row = await reminder_row(conn, rid)
+    assert row["attempts"] == 2
+    assert len(fake_whatsapp.for_reminder(rid)) == 2  # one refused with 429, one accepted
+    jobs.close()
+
+
+async def test_recording_upload_through_the_worker(pool, redis_url, queue_name, start_worker, tmp_path):
+    from moto.server import ThreadedMotoServer
+
+    from workers.queue import RQJobQueue as Queue
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        wav = tmp_path / "rec" / "call.wav"
+        wav.parent.mkdir(parents=True)
+        wav.write_bytes(b"RIFF" + b"\x01" * 5000)
+        call_id = await pool.fetchval(
+            """INSERT INTO calls (call_sid, recording_path, recording_status, ended_at)
+               VALUES ('CA' || md5(random()::text), $1, 'local', now()) RETURNING id""",
+            str(wav),
+        )
+        start_worker(
+            None,
+            S3_ENDPOINT_URL=f"http://{host}:{port}",
+            S3_BUCKET="execora-worker-test",
+            AWS_ACCESS_KEY_ID="test",
+            AWS_SECRET_ACCESS_KEY="test",
+        )
+        jobs = Queue(redis_url, queue_name=queue_name)
+        jobs.enqueue_recording_upload(call_id)
+
+        async def uploaded() -> bool:
+            status = await pool.fetchval("SELECT recording_status FROM calls WHERE id = $1", call_id)
+            return status == "uploaded"
+
+        await eventually(uploaded, timeout=30)
+        assert not wav.exists()
+        jobs.close()
+    finally:
+        server.stop()
