@@ -11,6 +11,7 @@ COPY db ./db
 COPY bot ./bot
 COPY telephony ./telephony
 COPY workers ./workers
+COPY dashboard ./dashboard
 RUN pip install . && useradd --system --home /var/lib/execora execora \
     && mkdir -p /var/lib/execora && chown execora /var/lib/execora
 
