@@ -26,11 +26,11 @@ FORWARD_TRIGGERS = {"mark", "make", "of", "bill", "invoice", "remove", "delete",
 WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
-LEADING_FOLLOWERS = {"kitna", "needs", "wants", "buys", "ordered", "took", "will", "is", "settled", "bought", "purchased", "paid", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
+LEADING_FOLLOWERS = {"sent", "kitna", "needs", "wants", "buys", "ordered", "took", "will", "is", "settled", "bought", "purchased", "paid", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
                      "khata", "account", "details", "ka", "ki", "ke", "returned"}
 REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}
-LOW_CUES = {"khatam", "low", "running", "mangwana", "out"}
+LOW_CUES = {"khatam", "low", "running", "mangwana", "out", "restocking", "reorder"}
 PAY_VERBS = {"diye", "kiye", "paid", "jama", "bheja", "bheje", "mila", "aagaya", "gave", "chuka", "de", "returned", "wapas"}
 SETTLE_WORDS = {"poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}
 EMAIL_STOP = {"hai", "is", "email", "mera", "meri", "my", "the", "address", "ka", "ki", "id", "mail", "naya", "save",
@@ -294,7 +294,7 @@ class Extractors:
             qty: float | None = None
             if t.is_num:
                 qty = t.value
-            elif t.norm in {"a", "an"} and i + 1 < n and (toks[i + 1].norm in self.unit_canon or self.product_word(toks[i + 1])):
+            elif t.norm in {"a", "an"} and i + 1 < n and (toks[i + 1].norm in self.unit_canon or toks[i + 1].norm in {"loaf"} or self.product_word(toks[i + 1])):
                 qty = 1.0
             if qty is None:
                 i += 1
@@ -319,6 +319,8 @@ class Extractors:
             unit = None
             if j < n and toks[j].norm in self.unit_canon and not (len(toks[j].roman) == 1 and toks[j].roman not in {"l", "g"}):
                 unit = toks[j].norm
+                j += 1
+            if j < n and toks[j].norm in {"loaf", "loaves", "nos", "units"}:
                 j += 1
             if j < n and toks[j].norm == "of":
                 j += 1
@@ -439,7 +441,7 @@ class Extractors:
             prev = norms[i - 1] if i > 0 else ""
             if nxt == "percent":
                 out["percent"] = _num(t.value)
-            elif prev in {"total", "bill", "ko"} or (i > 1 and norms[i - 2] == "the" and prev == "total") or norms[i + 1:i + 3] in (["le", "lo"], ["laga", "lo"], ["le", "lijiye"]):
+            elif prev in {"total", "bill", "ko"} or nxt == "total" or norms[max(0, i - 2):i] == ["make", "it"] or (i > 1 and norms[i - 2] == "the" and prev == "total") or norms[i + 1:i + 3] in (["le", "lo"], ["laga", "lo"], ["le", "lijiye"]):
                 out["target_total"] = _num(t.value)
             elif "total" in norms[max(0, i - 3):i] or "round" in norms:
                 out["target_total"] = _num(t.value)
