@@ -123,8 +123,8 @@ class NumberFolder:
                 last = "small"
                 j += 1
                 continue
-            if t in self.mults:
-                m = self.mults[t]
+            if t in self.mults or (t == "so" and last == "small"):  # "teen so" is how recognisers write "teen sau"
+                m = self.mults.get(t, 100.0)
                 base = cur if last == "small" else 1.0
                 if m >= 1000:
                     total += base * m
