@@ -28,7 +28,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from business.errors import ExecoraError, ShopNotFound
 from business.models import REMINDER_STATUSES, Shop
 from business.shoptime import shop_date
-from dashboard import revocation, session
+from dashboard import revocation, session, throttle
 from dashboard.config import DashboardConfig, config_from_settings
 from dashboard.templating import render
 from db import calls as call_rows
@@ -157,6 +157,12 @@ async def login_form(request: Request) -> Response:
 async def login(request: Request) -> Response:
     if _cross_site(request):
         return _page(request, "login.html", None, status=403, error="Cross-site sign-in refused.")
+    client = request.client.host if request.client else "unknown"
+    redis = request.app.state.redis
+    if await throttle.blocked(redis, client):
+        log.warning("dashboard sign-in throttled")
+        return _page(request, "login.html", None, status=429,
+                     error="Too many refused sign-ins from here; try again in a few minutes.")
     form = await request.form()
     raw = form.get("api_key")
     key = raw.strip() if isinstance(raw, str) else ""
@@ -164,6 +170,7 @@ async def login(request: Request) -> Response:
     if key and len(key) <= _MAX_KEY_LEN and key.isprintable():
         shop = await request.app.state.books.shop_by_api_key(key)
     if shop is None:
+        await throttle.note_failure(redis, client)
         log.info("dashboard sign-in refused")
         return _page(request, "login.html", None, status=401, error="That API key was not accepted.")
     key_hash = await shop_api_key_hash(request.app.state.pool, shop.id)

@@ -12,6 +12,7 @@ import httpx
 from fastapi import FastAPI
 
 from dashboard.session import COOKIE_NAME
+from dashboard.throttle import MAX_FAILURES
 from db import calls as call_rows
 from tests.integration.dashboard.conftest import (
     DashShop,
@@ -212,3 +213,14 @@ async def test_tampered_cookie_and_reissued_key_end_the_session(
     assert (await http.get("/dashboard/calls")).status_code == 200
     await app.state.books.reissue_api_key(shop.shop_id)
     assert (await http.get("/dashboard/calls")).status_code == 303
+
+
+async def test_repeated_refusals_are_throttled(app: FastAPI, shop: DashShop) -> None:
+    transport = httpx.ASGITransport(app=app, client=("10.9.8.7", 4321))
+    async with httpx.AsyncClient(transport=transport, base_url="http://execora.test") as http:
+        for _ in range(MAX_FAILURES):
+            assert (await sign_in(http, "exk_wrong")).status_code == 401
+        r = await sign_in(http, shop.api_key)
+        assert r.status_code == 429 and COOKIE_NAME not in r.headers.get("set-cookie", "")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://execora.test") as other:
+        assert (await sign_in(other, shop.api_key)).status_code == 303  # another address is unaffected
