@@ -10,11 +10,14 @@ Prints:
    caller hears it; server CPU (share of one core) and RSS per call; late bot
    audio frames (playback buffer ran dry mid-reply) and late caller frames.
 2. RSS of the server after M sequential calls (default 200), sampled along the way.
-3. Recognition through the router: a spoken command set over several espeak
-   voices, speeds and noise levels; commands right, commands asked again
-   (read-back, question, not understood) and wrong bookings (must be zero).
+3. Recognition through the router: the voice package's spoken test set
+   (benchmarks/bench_recognition.py: the demo shop's commands in several espeak
+   voices, speeds and noise levels, through the phone codec and the embedded
+   recogniser) fed to the call's conversation on a demo shop, compared with the
+   same sentences as text: commands right, commands asked again (read-back,
+   question, not understood), wrong bookings (must be zero), wrong reads.
 
-    .venv/bin/python benchmarks/bench_calls.py [--calls 20] [--sequential 200] [--recognition-calls 8]
+    .venv/bin/python benchmarks/bench_calls.py [--calls 20] [--sequential 200] [--recognition full|quick|off]
 
 Counts are configurable; the figures say what was run. Needs PostgreSQL and
 Redis (BENCH_ADMIN_DSN, BENCH_REDIS_URL; defaults: the local servers).
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
 import secrets
 import subprocess
@@ -63,31 +65,6 @@ STAGES = (
     ("server_total", "speech_end", "first_reply_audio"),
 )
 CONVERSATION = ["Suresh ka kitna baaki hai", "Suresh ne bees rupaye diye", "Meena ka kitna baaki hai"]
-
-
-@dataclass(frozen=True)
-class Command:
-    text: str
-    action: str
-    customer: str
-    amount_paise: int | None = None  # payments/udhaar: the amount; invoices: the total
-
-
-RECOGNITION_SET = [
-    Command("Suresh ka kitna baaki hai", "balance", "Suresh"),
-    Command("Meena ka kitna baaki hai", "balance", "Meena"),
-    Command("Suresh ne bees rupaye diye", "record_payment", "Suresh", 2000),
-    Command("Meena ne pachaas rupaye diye", "record_payment", "Meena", 5000),
-    Command("Suresh ko do packet doodh", "create_invoice", "Suresh", 6000),
-    Command("Meena ko ek packet bread", "create_invoice", "Meena", 4000),
-    Command("Suresh ke khate mein sau rupaye likh do", "add_udhaar", "Suresh", 10000),
-    Command("Meena ke khate mein do sau rupaye likh do", "add_udhaar", "Meena", 20000),
-    Command("Meena ne sau rupaye diye", "record_payment", "Meena", 10000),
-    Command("Suresh ko teen packet bread", "create_invoice", "Suresh", 12000),
-]
-VOICES = ["en-us", "en", "en-us+f3"]
-RATES = [150, 175]
-SNRS: list[float | None] = [None, 20.0]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -323,71 +300,117 @@ async def sequential_phase(env: Env, m: int) -> None:
         print(f"growth after warm-up: {(r2 - r1) / max(i2 - i1, 1) * 1024:.0f} KB per call")
 
 
-async def recognition_call(env: Env, shop: DemoShop, voice: str, rate: int, snr: float | None,
-                           tally: dict[str, int], wrong: list[str]) -> None:
-    call = make_caller(env, shop, voice=voice, rate=rate, snr_db=snr)
-    await call.place_call()
-    await call.connect()
-    await call.wait_for_greeting(timeout_s=20)
-    last_turn = 0
-    try:
-        for cmd in RECOGNITION_SET:
-            turn = await call.say(cmd.text)
-            await call.wait_for_reply(turn, timeout_s=20)
-            row = await latest_turn(env.pool, call.call_sid, last_turn)
-            if row is None:
-                tally["no_answer"] += 1
-                continue
-            last_turn = row["turn_no"]
-            result = row["result"] or {}
-            asked = bool(result.get("awaiting_confirmation") or result.get("asked") or
-                         result.get("error") in ("ambiguous_customer", "ambiguous_product"))
-            if result.get("awaiting_confirmation"):
-                # A careful shopkeeper: says no and repeats; the bench counts it as asked again.
-                await call.send_dtmf("2")
-                row2 = await latest_turn(env.pool, call.call_sid, last_turn)
-                if row2 is not None:
-                    last_turn = row2["turn_no"]
-                await call.wait_for_reply(call.turns[-1], timeout_s=10, quiet_s=0.5)
-            if asked:
-                tally["asked_again"] += 1
-                continue
-            expected_customer = shop.customers.get(cmd.customer)
-            posted = any(k in result for k in ("invoice_id", "payment_ids", "entry_id"))
-            amount = result.get("total_paise") if cmd.action == "create_invoice" else result.get("amount_paise")
-            matches = (row["action"] == cmd.action and result.get("customer_id") == expected_customer
-                       and (cmd.amount_paise is None or amount == cmd.amount_paise))
-            if matches:
-                tally["right"] += 1
-            elif posted:
-                tally["wrong_booking"] += 1
-                wrong.append(f"{voice}/{rate}/{snr}: said {cmd.text!r}, heard {row['heard']!r} -> "
-                             f"{row['action']} {result}")
-            else:
-                tally["other"] += 1  # a read about the wrong customer, an error reply, ...
-    finally:
-        await call.hangup()
+async def demo_shop(pool: asyncpg.Pool) -> tuple[int, str, dict[int, str]]:
+    """The demo shop's data (customers, products) under a fresh owner phone: (shop id, phone, names by id)."""
+    from business.books import Books
+    from business.demo_shop import CUSTOMERS, PRODUCTS, SHOP
+    from db.uow import PostgresUnitOfWorkFactory
+    from tests.e2e.call_harness import unique_phone
+
+    books = Books(PostgresUnitOfWorkFactory(pool))
+    phone = unique_phone()
+    shop, _ = await books.create_shop(SHOP["name"], phone)
+    names: dict[int, str] = {}
+    for c in CUSTOMERS:
+        cust = await books.add_customer(shop.id, **{**c, "phone": None})
+        names[cust.id] = cust.name
+    for p in PRODUCTS:
+        await books.add_product(shop.id, **p)
+    return shop.id, phone, names
 
 
-async def recognition_phase(env: Env, calls: int, parallel: int) -> None:
-    combos = list(itertools.product(VOICES, RATES, SNRS))[:calls]
-    tally = {"right": 0, "asked_again": 0, "wrong_booking": 0, "other": 0, "no_answer": 0}
-    wrong: list[str] = []
-    sem = asyncio.Semaphore(parallel)
-    shops = iter(env.shops)
+class Router:
+    """The call's conversation (IntentRouter's logic) on one shop, one fresh conversation per command."""
 
-    async def run(combo: tuple[str, int, float | None]) -> None:
-        async with sem:
-            await recognition_call(env, next(shops), *combo, tally, wrong)
+    def __init__(self, pool: asyncpg.Pool, shop_id: int, phone: str, names: dict[int, str]) -> None:
+        from business.books import Books
+        from db.uow import PostgresUnitOfWorkFactory
+        from telephony.twilio.services import conversation_functions
 
+        self.books = Books(PostgresUnitOfWorkFactory(pool))
+        self.parse, self.render = conversation_functions()
+        self.shop_id, self.phone, self.names = shop_id, phone, names
+
+    async def say(self, text: str, confidence: float) -> tuple[Any, Any]:
+        from bot.call.clock import CallClock
+        from bot.call.conversation import Conversation
+        from bot.call.speech import Speaker
+        from bot.call.state import CallState
+
+        state = CallState(shop_id=self.shop_id, caller_phone=self.phone, language="hinglish",
+                          confirm_limit_paise=200_000)
+        conv = Conversation(books=self.books, parse=self.parse, speaker=Speaker(self.render, "hinglish"),
+                            state=state, call_sid="CA" + secrets.token_hex(16), clock=CallClock(),
+                            greeting_name="Sharma", min_confidence=0.35)
+        return await conv.on_text(text, confidence), conv
+
+
+POSTED = ("invoice_id", "payment_ids", "entry_id", "reminder_id")
+
+
+def signature(outcome: Any, names: dict[int, str]) -> tuple[Any, ...]:
+    """What an outcome did, comparable across shops: action, customer name, money."""
+    r = outcome.result or {}
+    cid = r.get("customer_id")
+    return (outcome.action, names.get(cid, cid) if isinstance(cid, int) else cid,
+            r.get("amount_paise"), r.get("total_paise"), r.get("due_at"), r.get("balance_paise") is not None)
+
+
+def asked(outcome: Any) -> bool:
+    r = outcome.result or {}
+    return bool(r.get("awaiting_confirmation") or r.get("asked") or r.get("error")) or outcome.code == "not_understood"
+
+
+async def recognition_phase(env: Env, quick: bool, workers: int) -> None:
+    from benchmarks.bench_recognition import HELD_OUT_VOICES, TEST_SET, TUNING_VOICES, run, spoken_cases
+
+    voices = (TUNING_VOICES[:1] + HELD_OUT_VOICES[:1]) if quick else (TUNING_VOICES[:2] + HELD_OUT_VOICES[:2])
+    snrs: tuple[float | None, ...] = (None, 20.0) if quick else (None, 20.0, 10.0)
+    cases = spoken_cases(TEST_SET, voices=voices, snrs=snrs)
     t0 = time.monotonic()
-    await asyncio.gather(*(run(c) for c in combos), return_exceptions=True)
+    results = await asyncio.to_thread(run, cases, workers, env.data_dir / "rec-cache")
+    rec_s = time.monotonic() - t0
+    truth_shop = await demo_shop(env.pool)
+    truth_router = Router(env.pool, *truth_shop)
+    truth: dict[str, Any] = {}
+    for text in TEST_SET:
+        truth[text], _ = await truth_router.say(text, 1.0)
+    routers: dict[tuple[str, float | None], Router] = {}
+    tally = {"right": 0, "asked_again": 0, "wrong_booking": 0, "wrong_read": 0}
+    readbacks = {"right": 0, "wrong": 0}
+    wrong: list[str] = []
+    for res in results:
+        key = (res.case.voice, res.case.snr_db)
+        if key not in routers:
+            routers[key] = Router(env.pool, *(await demo_shop(env.pool)))
+        router = routers[key]
+        out, conv = await router.say(res.hypothesis, res.confidence)
+        expected = truth[res.case.text]
+        if asked(out) and not (asked(expected) and out.code == expected.code):
+            tally["asked_again"] += 1
+            pending = conv.state.pending
+            if pending is not None:  # what a blind "haan" would have booked
+                _, _, result = await pending.execute()
+                out.result = {**result}
+                same = signature(out, router.names) == signature(expected, truth_router.names)
+                readbacks["right" if same else "wrong"] += 1
+            continue
+        if signature(out, router.names) == signature(expected, truth_router.names) and out.code == expected.code:
+            tally["right"] += 1
+        elif any(k in (out.result or {}) for k in POSTED):
+            tally["wrong_booking"] += 1
+            wrong.append(f"{res.case.voice}/{res.case.rate}/{res.case.snr_db}: said {res.case.text!r}, heard "
+                         f"{res.hypothesis!r} ({res.confidence:.2f}) -> {out.action} {out.result}")
+        else:
+            tally["wrong_read"] += 1
     total = sum(tally.values())
-    print(f"\n== recognition through the router: {total} commands = {len(RECOGNITION_SET)} x {len(combos)} "
-          f"(voice, wpm, SNR dB) in {time.monotonic() - t0:.0f} s ==")
-    print("combinations: " + ", ".join(f"{v}/{r}/{'clean' if s is None else s}" for v, r, s in combos))
+    print(f"\n== recognition through the router: the voice set ({len(TEST_SET)} commands) x voices {voices} x "
+          f"SNR {['clean' if s is None else s for s in snrs]} = {total} utterances "
+          f"(recognised in {rec_s:.0f} s, first-utterance CMN) ==")
     for k, v in tally.items():
-        print(f"{k:<14}{v:>5}  ({v / max(total, 1) * 100:.0f}%)")
+        print(f"{k:<14}{v:>5}  ({v / max(total, 1) * 100:.1f}%)")
+    print(f"read-backs among those asked again: {readbacks['right']} would have booked the right thing, "
+          f"{readbacks['wrong']} the wrong thing (the caller hears it and says no)")
     for w in wrong:
         print("WRONG BOOKING:", w)
 
@@ -396,24 +419,24 @@ async def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--calls", type=int, default=20, help="concurrent calls")
     ap.add_argument("--sequential", type=int, default=200, help="sequential calls for the RSS check")
-    ap.add_argument("--recognition-calls", type=int, default=len(VOICES) * len(RATES) * len(SNRS),
-                    help="calls of the recognition run (each says the whole command set)")
-    ap.add_argument("--recognition-parallel", type=int, default=4)
+    ap.add_argument("--recognition", choices=["full", "quick", "off"], default="full",
+                    help="the voice set through the router: 4 voices x 3 noise levels (quick: 2 x 2)")
+    ap.add_argument("--workers", type=int, default=2, help="recognition processes")
     args = ap.parse_args()
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="execora-bench-") as tmp:
         env = await setup_env(Path(tmp))
         try:
-            need = max(args.calls, args.recognition_calls, 1)
+            need = max(args.calls, 1)
             env.shops = [await create_demo_shop(env.pool) for _ in range(need)]
             print(f"server pid {env.process.pid}; {os.cpu_count()} CPUs on this host (callers share them)")
             if args.calls:
                 await concurrent_phase(env, args.calls)
             if args.sequential:
                 await sequential_phase(env, args.sequential)
-            if args.recognition_calls:
-                await recognition_phase(env, args.recognition_calls, args.recognition_parallel)
+            if args.recognition != "off":
+                await recognition_phase(env, args.recognition == "quick", args.workers)
         finally:
             await teardown_env(env)
     return 0

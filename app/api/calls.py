@@ -6,7 +6,6 @@ imports app), which `app.main` puts on `app.state.twilio`.
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -22,24 +21,6 @@ from telephony.twilio.config import TwilioConfig
 router = APIRouter(prefix="/api/calls", tags=["calls"])
 
 
-def voice_config(settings: Settings) -> VoiceConfig:
-    """Speech engines from Settings: cloud with keys, embedded otherwise."""
-    return VoiceConfig(
-        deepgram_api_key=settings.deepgram_api_key.get_secret_value(),
-        deepgram_base_url=settings.deepgram_base_url,
-        deepgram_language=settings.deepgram_language,
-        elevenlabs_api_key=settings.elevenlabs_api_key.get_secret_value(),
-        elevenlabs_base_url=settings.elevenlabs_base_url,
-        elevenlabs_voice_id=settings.elevenlabs_voice_id,
-        elevenlabs_model=settings.elevenlabs_model,
-        embedded_voice_en=settings.embedded_voice_en,
-        embedded_voice_hi=settings.embedded_voice_hi,
-        embedded_rate_wpm=settings.embedded_voice_rate,
-        cache_dir=FsPath(settings.voice_cache_dir) if settings.voice_cache_dir else settings.data_dir / "voice-cache",
-        min_confidence=settings.stt_min_confidence,
-    )
-
-
 def twilio_config(settings: Settings) -> TwilioConfig:
     """What the Twilio webhook and media stream need, as a plain dataclass."""
     return TwilioConfig(
@@ -50,7 +31,7 @@ def twilio_config(settings: Settings) -> TwilioConfig:
         api_base_url=settings.twilio_api_base_url,
         recordings_dir=settings.recordings_dir,
         reply_language=settings.reply_language,
-        voice=voice_config(settings),
+        voice=VoiceConfig.from_settings(settings),
         tuning=CallTuning(min_confidence=settings.stt_min_confidence),
     )
 
