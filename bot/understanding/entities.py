@@ -32,7 +32,7 @@ REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam"
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}
 LOW_CUES = {"khatam", "low", "running", "mangwana", "out", "restocking", "reorder"}
 PAY_VERBS = {"diye", "kiye", "paid", "jama", "bheja", "bheje", "mila", "aagaya", "gave", "chuka", "de", "returned", "wapas"}
-SETTLE_WORDS = {"poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}
+SETTLE_WORDS = {"saaf", "poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}
 EMAIL_STOP = {"hai", "is", "email", "mera", "meri", "my", "the", "address", "ka", "ki", "id", "mail", "naya", "save",
               "likho", "kar", "karo", "do", "please", "customer", "number", "aur", "and"}
 
@@ -327,7 +327,8 @@ class Extractors:
             words, j2 = self._read_product(s, j, True)
             start = i
             if not words:
-                words, start = self._backward_product(s, i)
+                back = i - 1 if unit is not None and i > 0 and toks[i - 1].norm in {"ka", "ki", "ke"} else i
+                words, start = self._backward_product(s, back)
                 if words and unit is None and not all(w in self.products for w in words):
                     words = []
                 j2 = j
