@@ -1,0 +1,1 @@
+"""Entity extractors, one module per entity family (see entities.Extractors)."""
