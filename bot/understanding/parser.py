@@ -350,5 +350,12 @@ def get_parser() -> Parser:
 
 
 def parse(text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Parse one sentence into the spec's {"intent", "entities"} shape."""
+    """Parse one sentence into the spec's {"intent", "entities"} shape.
+
+    `context` (all optional): `now` (aware datetime or ISO string) and
+    `timezone` (default Asia/Kolkata) add a resolved `when["at"]`; `pending`
+    ({"intent", "entities", "missing"}) lets a fragment such as "paanch sau"
+    or "Sharma ji" complete the command the bot asked about. An `unknown`
+    result carries `reason` ("negation" or "no_match").
+    """
     return get_parser().parse(text, context)
