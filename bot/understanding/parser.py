@@ -161,12 +161,20 @@ class Parser:
             for n, seg in enumerate(segs):
                 filler = n + 1 < len(segs) and all(t.norm in self.fillers for t in seg)
                 singles.append(Single(UNKNOWN, {}, None, frozenset()) if filler else self._single(words, seg))
-            # "vikas ka 200 aur rahul ka 300 udhaar likho": a bare customer + amount borrows the next command's intent
+            # "vikas ka 200 aur rahul ka 300 udhaar likho" / "vikas ko 10 baje yaad dilana aur rahul ko 11 baje":
+            # a bare customer + amount (or + time) borrows the neighbouring command's intent
             for n in range(len(segs) - 1, -1, -1):
-                r, nxt = singles[n], singles[n + 1] if n + 1 < len(segs) else None
-                if (r.intent == UNKNOWN and nxt is not None and nxt.intent in ELLIPTIC and {"customer", "money"} <= r.features
-                        and "customer" in nxt.entities and not r.entities.get("_negated")):
-                    singles[n] = self._single(words, segs[n], force=nxt.intent)
+                r = singles[n]
+                if r.intent != UNKNOWN or r.entities.get("_negated") or "customer" not in r.features:
+                    continue
+                for other in (singles[n + 1] if n + 1 < len(segs) else None, singles[n - 1] if n > 0 else None):
+                    if other is None or "customer" not in other.entities:
+                        continue
+                    money_like = other.intent in ELLIPTIC and "money" in r.features
+                    time_like = other.intent == "schedule_reminder" and self.times.find_when(segs[n], words, "future")[0] is not None
+                    if money_like or time_like:
+                        singles[n] = self._single(words, segs[n], force=other.intent)
+                        break
             for n, seg in enumerate(segs):
                 r = singles[n]
                 if r.intent == UNKNOWN:

@@ -300,9 +300,11 @@ class TimeParser:
                     return {"phrase": phrase(i, i + k), "range": rng}
             m = _FY.match(norms[i])
             if m:
-                a = i - 1 if i > 0 and norms[i - 1] in {"fy", "financial", "saal"} else i
+                a = i - 1 if i > 0 and norms[i - 1] in {"fy", "financial", "saal", "year"} else i
                 if a > 0 and norms[a] == "year" and norms[a - 1] == "financial":
                     a -= 1
+                elif norms[a] == "year":
+                    a = i
                 return {"phrase": phrase(a, i + 1), "fy": norms[i]}
             if norms[i] in self.days:
                 off, signed = self.days[norms[i]]

@@ -108,5 +108,11 @@ class MoneyExtractors(ItemExtractors):
                 if words:
                     out["product"] = " ".join(words)
                 break
+            if t.norm == "on":  # English: "5 rupees off on the bread"
+                j = i + 1 + (i + 1 < len(toks) and toks[i + 1].norm == "the")
+                words, _ = self._read_product(s, j, False)
+                if words and words[0] not in {"bill", "total"}:
+                    out["product"] = " ".join(words)
+                    break
         return out
 
