@@ -21,6 +21,11 @@ class ItemExtractors(ExtractorBase):
                 words.append(t.roman)
                 j += 1
                 continue
+            if (words and t.norm in {"ka", "ki", "ke"} and j + 1 < n and j + 1 not in s.used
+                    and toks[j + 1].roman in self.products and toks[j + 1].norm not in self.unit_canon):
+                words += [t.roman, toks[j + 1].roman]  # "sarson ka tel", "aam ka achar"
+                j += 2
+                continue
             if words and not t.is_num and t.norm in self.unit_canon and len(t.roman) == 1 and (j + 1 >= n or not toks[j + 1].is_num):
                 words.append(t.roman)  # "parle g"
                 j += 1
@@ -55,7 +60,8 @@ class ItemExtractors(ExtractorBase):
             qty: float | None = None
             if t.is_num:
                 qty = t.value
-            elif t.norm in {"a", "an"} and i + 1 < n and (toks[i + 1].norm in self.unit_canon or toks[i + 1].norm in {"loaf"} or self.product_word(toks[i + 1])):
+            elif t.norm in {"a", "an"} and i + 1 < n and (
+                    toks[i + 1].norm in self.unit_canon or toks[i + 1].norm == "loaf" or toks[i + 1].roman in self.products):
                 qty = 1.0
             if qty is None:
                 i += 1
