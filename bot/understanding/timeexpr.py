@@ -142,15 +142,21 @@ class TimeParser:
         # relative: [in|after] N minute/ghante [baad|mein|later]
         j = i
         lead = False
-        if t in self.rel_before and i + 1 < n and toks[i + 1].is_num:
+
+        def count_at(x: int) -> float | None:
+            if toks[x].is_num:
+                return toks[x].value or 0.0
+            return 1.0 if toks[x].norm in {"a", "an"} else None  # "in an hour"
+
+        if t in self.rel_before and i + 1 < n and count_at(i + 1) is not None:
             lead = True
             j = i + 1
-        if j < n and toks[j].is_num and j + 1 < n and toks[j + 1].norm in self.minute_words | self.hour_units:
+        if j < n and count_at(j) is not None and j + 1 < n and toks[j + 1].norm in self.minute_words | self.hour_units:
             unit = toks[j + 1].norm
             k = j + 2
             trail = k < n and toks[k].norm in self.rel_after
             if lead or trail:
-                mins = (toks[j].value or 0) * (60 if unit in self.hour_units else 1)
+                mins = (count_at(j) or 0.0) * (60 if unit in self.hour_units else 1)
                 state["relative_minutes"] = int(round(mins))
                 return k + 1 if trail else k
         if toks[i].is_num:
