@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipecat.audio.vad.silero import SileroVADAnalyzer
 from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
@@ -38,6 +37,7 @@ from bot.call.intent_router import IntentRouter
 from bot.call.logs import call_log
 from bot.call.ports import CallStore, TurnRecord
 from bot.call.recording import SavedRecording, save_recording
+from bot.call.shared_vad import SharedSileroVADAnalyzer
 from bot.call.silence_watchdog import SilenceWatchdog
 from bot.call.speech import RenderFn, Speaker
 from bot.call.state import CallState
@@ -134,7 +134,7 @@ async def run_call(
     recorder = TurnRecorder(store=setup.store, call_sid=setup.call_sid, clock=clock)
     audio = AudioBufferProcessor(num_channels=2, auto_start_recording=True)
     vad = VADProcessor(
-        vad_analyzer=SileroVADAnalyzer(
+        vad_analyzer=SharedSileroVADAnalyzer(
             sample_rate=SAMPLE_RATE,
             params=VADParams(stop_secs=tuning.vad_stop_secs, start_secs=tuning.vad_start_secs),
         )

@@ -71,6 +71,8 @@ async def voice_webhook(request: Request) -> Response:
     await call_rows.store_stream_token(
         pool, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
     )
+    if created:
+        await call_rows.purge_stream_tokens(pool)  # an indexed delete: keeps the table small
     call_log(__name__, call_sid, caller.shop.id).info("call answered (%s)", "new" if created else "webhook retry")
     stream_url = f"{cfg.stream_base_url}/twilio/stream/{token}"
     return Response(twiml.connect_stream(stream_url, {"callSid": call_sid}), media_type=TWIML)
