@@ -158,6 +158,7 @@ class Parser:
             groups: list[tuple[list[Token], Single]] = []
             prefix: list[Token] = []
             singles = []
+            dropped = False
             for n, seg in enumerate(segs):
                 filler = n + 1 < len(segs) and all(t.norm in self.fillers for t in seg)
                 singles.append(Single(UNKNOWN, {}, None, frozenset()) if filler else self._single(words, seg))
@@ -172,11 +173,15 @@ class Parser:
                         continue
                     money_like = other.intent in ELLIPTIC and "money" in r.features
                     time_like = other.intent == "schedule_reminder" and self.times.find_when(segs[n], words, "future")[0] is not None
-                    if money_like or time_like:
+                    also = other is singles[n - 1] and segs[n][-1].norm == "bhi"  # "sunil ka balance batao aur mohan ka bhi"
+                    if money_like or time_like or also:
                         singles[n] = self._single(words, segs[n], force=other.intent)
                         break
             for n, seg in enumerate(segs):
                 r = singles[n]
+                if r.entities.get("_negated") and any(x.intent != UNKNOWN for x in singles):
+                    dropped = True
+                    continue  # "bill bana do lekin whatsapp mat karna": nothing to do for the negated part
                 if r.intent == UNKNOWN:
                     if groups:
                         groups[-1] = (groups[-1][0] + seg, groups[-1][1])
@@ -196,6 +201,8 @@ class Parser:
                         again = self._single(words, gtoks, force=g.intent)
                     commands.extend(self._expand(again))
                 return {"intent": "multi", "entities": {"commands": commands}}
+            if len(groups) == 1 and dropped:
+                toks = groups[0][0]
         single = self._single(words, toks)
         if single.intent == UNKNOWN:
             return {"intent": UNKNOWN, "entities": {}, "reason": "negation" if single.entities.get("_negated") else "no_match"}
@@ -209,6 +216,9 @@ class Parser:
         if "customer" in cur.entities and cur.entities.get("customer") != prev.entities.get("customer"):
             return cur.intent == prev.intent == "create_invoice" and "customer" not in prev.entities and "customer_ref" not in prev.entities
         if cur.intent == prev.intent:
+            for key in ("period", "when"):
+                if key in cur.entities and key in prev.entities and cur.entities[key] != prev.entities[key]:
+                    return False  # "kal ka hisaab aur aaj ka hisaab"
             return True
         item_intents = {"create_invoice", "update_stock"}
 

@@ -26,7 +26,7 @@ class ItemExtractors(ExtractorBase):
                 words += [t.roman, toks[j + 1].roman]  # "sarson ka tel", "aam ka achar"
                 j += 2
                 continue
-            if words and not t.is_num and t.norm in self.unit_canon and len(t.roman) == 1 and (j + 1 >= n or not toks[j + 1].is_num):
+            if words and not t.is_num and t.norm in self.unit_canon and len(t.roman) == 1:
                 words.append(t.roman)  # "parle g"
                 j += 1
                 continue
