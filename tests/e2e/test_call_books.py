@@ -174,6 +174,15 @@ async def test_invoice_payment_and_balance_in_one_call(server: RunningServer, po
     row, _ = await call_rows(pool, call.call_sid)
     channels, rate, seconds = _wav_shape(Path(row["recording_path"]))
     await _check_calls_api(server, shop, call.call_sid)
+    # The upload was handed to the worker queue (the worker uploads it).
+    from redis import Redis
+    from rq.job import Job
+
+    from workers.queue import recording_job_id
+
+    with Redis.from_url(server.settings.redis_url) as redis:
+        job = Job.fetch(recording_job_id(row["id"]), connection=redis)
+        assert job.args == (row["id"],)
     assert channels == 2 and rate == 8000 and row["recording_duration_s"] > 5
     # The recording covers the call (no collapsed silences): within a second or so of the stream's length.
     assert abs(seconds - call.events.closed_at) < 1.5  # type: ignore[operator]
