@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     # Where per-shop recognition models are cached (empty: DATA_DIR/voice-cache).
     voice_cache_dir: str = ""
     # Embedded recognition below this confidence (0..1) is treated as weak: read back, do not book.
-    stt_min_confidence: float = 0.35
+    stt_min_confidence: float = 0.6
     # Reply language by default: hinglish, hi or en.
     reply_language: str = "hinglish"
 

@@ -270,20 +270,66 @@ def report(results: list[Result], wall_s: float) -> None:
     confs_wrong = [r.confidence for r in results if r.word_edits > 0]
     if confs_right and confs_wrong:
         print(
-            f"\nconfidence (min word posterior): exact transcripts median {statistics.median(confs_right):.2f},"
+            f"\nconfidence (mean word posterior): exact transcripts median {statistics.median(confs_right):.2f},"
             f" wrong transcripts median {statistics.median(confs_wrong):.2f}"
         )
-        for threshold in (0.35, 0.5, 0.7):
+        judged = [r for r in results if r.command_right is not None]
+        for threshold in (0.5, 0.6, 0.7, 0.8):
             kept = [r for r in results if r.confidence >= threshold]
             wrong_kept = sum(r.word_edits > 0 for r in kept)
-            print(
+            line = (
                 f"  threshold {threshold:.2f}: {100 * len(kept) / len(results):5.1f}% accepted,"
                 f" of which {100 * wrong_kept / max(1, len(kept)):5.1f}% have word errors"
             )
+            if judged:
+                kept_j = [r for r in judged if r.confidence >= threshold]
+                wrong_cmd = sum(not r.command_right for r in kept_j)
+                lost = sum(bool(r.command_right) for r in judged if r.confidence < threshold)
+                line += (
+                    f", {100 * wrong_cmd / max(1, len(kept_j)):5.1f}% wrong commands;"
+                    f" {100 * lost / max(1, sum(bool(r.command_right) for r in judged)):5.1f}% of right commands asked again"
+                )
+            print(line)
     print(f"\n'cmd ok' = recognised text parses to the same intent and entities as the sentence said"
           f"{'' if results and results[0].command_right is not None else ' (parser not available: n/a)'}")
     print("p50/p95 = recognition result after end of speech (decoder finalisation), CPU xRT = CPU s / audio s")
     print(f"wall time {wall_s:.1f} s")
+
+
+REPLIES = (
+    "Namaste Sharma ji, boliye",
+    "Rahul Verma ka balance chaar sau pachaas rupaye hai",
+    "Suresh Yadav ke paanch sau rupaye jama ho gaye. Ab baaki saat sau rupaye hain",
+    "राहुल वर्मा का बकाया ४५० रुपये है",
+    "Bill ban gaya: do packet Maggi, ek double roti, kul chhiyasath rupaye. Pakka karun?",
+)
+
+
+def tts_timings(repeats: int = 20) -> list[tuple[str, float, float, float]]:
+    """espeak-ng per reply: (reply, first audio ms, whole reply ms, audio seconds), medians over repeats."""
+    out = []
+    for text in REPLIES:
+        firsts, totals = [], []
+        audio_s = 0.0
+        for _ in range(repeats):
+            started = time.perf_counter()
+            first: list[float] = []
+            chunks: list[bytes] = []
+            eng = espeak._engine()
+
+            def sink(chunk: bytes, first: list[float] = first, chunks: list[bytes] = chunks) -> None:
+                if not first:
+                    first.append(time.perf_counter())
+                chunks.append(chunk)
+
+            voice = "hi" if any("\u0900" <= ch <= "\u097f" for ch in text) else "en-us"
+            with eng.lock:
+                eng.synth(text, voice, 165, None, sink)
+            totals.append(time.perf_counter() - started)
+            firsts.append(first[0] - started)
+            audio_s = sum(len(c) for c in chunks) / 2 / eng.sample_rate
+        out.append((text, 1000 * statistics.median(firsts), 1000 * statistics.median(totals), audio_s))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -298,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
     texts = TEST_SET[:20] if args.quick else TEST_SET
     snrs: tuple[float | None, ...] = (None, 20.0) if args.quick else SNRS
     voices = tuple(v for v in args.voices.split(",") if v) or TUNING_VOICES + HELD_OUT_VOICES
+    print("embedded synthesis (espeak-ng via ctypes, median of 20):")
+    for text, first_ms, total_ms, audio_s in tts_timings():
+        print(f"  first audio {first_ms:5.2f} ms, whole reply {total_ms:5.1f} ms for {audio_s:4.1f} s of speech: {text[:48]}")
+    print()
     cases = spoken_cases(texts, voices, snrs)
     parser_note = "bot.understanding.parse" if load_parser() else "no parser (commands judged n/a)"
     print(f"{len(cases)} utterances: {len(texts)} commands x {len(voices)} voices x {len(snrs)} noise levels;"

@@ -52,6 +52,10 @@ async def _run(args: argparse.Namespace) -> int:
         api_key=args.api_key,
     )
     caller = SimulatedCaller(options)
+    ears = None
+    if not args.no_recognise:
+        # Built before dialling: building a model is CPU-bound and would starve the real-time line.
+        ears = await asyncio.to_thread(reply_recognizer, list(args.sentences), settings.data_dir / "voice-cache")
     try:
         answer = await caller.place_call()
     except Exception as exc:
@@ -66,9 +70,6 @@ async def _run(args: argparse.Namespace) -> int:
     except Exception as exc:
         print(f"call failed: could not open the media stream ({type(exc).__name__}: {exc})", file=sys.stderr)
         return 1
-    ears = None
-    if not args.no_recognise:
-        ears = await asyncio.to_thread(reply_recognizer, list(args.sentences), settings.data_dir / "voice-cache")
     try:
         await caller.wait_for_greeting(timeout_s=args.reply_timeout)
         if args.dtmf:

@@ -9,6 +9,7 @@ voice, rate, callback), so every use goes through one process-wide lock.
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ EE_OK = 0
 _SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 
 DEFAULT_RATE_WPM = 160
+_LANG_SWITCH = re.compile(r"\([a-z]{2,3}(?:-[a-z0-9-]+)?\)", re.IGNORECASE)
 
 
 class EspeakError(RuntimeError):
@@ -129,7 +131,9 @@ class _Espeak:
             out = self._lib.espeak_TextToPhonemes(ctypes.byref(ptr), ESPEAK_CHARS_UTF8, ESPEAK_PHONEMES_IPA)
             if out:
                 parts.append(out.decode("utf-8", errors="replace"))
-        return " ".join(p.strip() for p in parts if p.strip())
+        text_out = " ".join(p.strip() for p in parts if p.strip())
+        # A voice reading a word of another language marks the switch: "(en)pˈɑːntʃ(hi)".
+        return _LANG_SWITCH.sub("", text_out)
 
 
 _instance: _Espeak | None = None

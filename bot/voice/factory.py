@@ -6,6 +6,7 @@ the pipeline; the call path never needs to know which engine is behind it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from pipecat.processors.frame_processor import FrameProcessor
@@ -40,9 +41,30 @@ def make_embedded_tts(config: VoiceConfig, language: str = "hinglish") -> Espeak
     )
 
 
+DEEPGRAM_CONNECT_WAIT_S = 1.5
+
+
 def make_deepgram_stt(config: VoiceConfig, vocabulary: ShopVocabulary) -> FrameProcessor:
     """Deepgram streaming recognition ("hi" or "multi"), boosted with the shop's names."""
     from pipecat.services.deepgram.stt import DeepgramSTTService
+
+    class DeepgramSTT(DeepgramSTTService):  # type: ignore[misc]
+        """Deepgram that does not hold the call's start hostage to its connection.
+
+        pipecat 1.14 waits in `setup` until Deepgram connects or gives up
+        (seconds of retries with back-off when it refuses us): the greeting
+        would wait too. Its first connection error already switches the call
+        to the embedded recogniser, so setup waits briefly and moves on.
+        """
+
+        async def _connect(self) -> None:
+            self._quick_failure_tracker.reset()
+            self._connection_settled.clear()
+            self._connection_task = self.create_task(self._connection_handler())  # type: ignore[assignment]
+            try:
+                await asyncio.wait_for(self._connection_settled.wait(), DEEPGRAM_CONNECT_WAIT_S)
+            except TimeoutError:
+                log.warning("Deepgram not connected after %.1f s; carrying on", DEEPGRAM_CONNECT_WAIT_S)
 
     keyterms = list(dict.fromkeys(vocabulary.people + vocabulary.products))[:DEEPGRAM_MAX_KEYTERMS]
     settings = DeepgramSTTService.Settings(
@@ -53,7 +75,7 @@ def make_deepgram_stt(config: VoiceConfig, vocabulary: ShopVocabulary) -> FrameP
         punctuate=False,
         keyterm=keyterms or None,
     )
-    return DeepgramSTTService(
+    return DeepgramSTT(
         api_key=config.deepgram_api_key,
         base_url=config.deepgram_base_url,
         settings=settings,

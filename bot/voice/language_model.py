@@ -23,7 +23,7 @@ from bot.voice.lexicon import build_dictionary
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "5"  # bump when templates or dictionary rules change: invalidates caches
+MODEL_VERSION = "6"  # bump when templates or dictionary rules change: invalidates caches
 _SLOT = re.compile(r"\{(\w)\}")
 _build_lock = threading.Lock()
 _UNIT_WORDS = frozenset(tpl.UNITS) | {"ml", "g", "gm", "kg", "ltr", "pcs"}

@@ -90,3 +90,31 @@ async def test_hang_up_mid_sentence_and_raw_messages(voice_cache: Path) -> None:
         assert turn.cut and caller.closed
         await asyncio.sleep(0.5)
         assert len(caller.turns) == 2
+
+
+async def test_execora_call_command_prints_turns(
+    voice_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.commands.call import _parser, _run
+
+    async with running_loopback(voice_cache, VOCAB) as (url, public, log):
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
+        monkeypatch.setenv("PUBLIC_BASE_URL", public)
+        monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+        wav = tmp_path / "bot.wav"
+        args = _parser().parse_args(["Rahul ka balance batao", "--server", url, "--wav-out", str(wav)])
+        assert await _run(args) == 0
+    out = capsys.readouterr().out
+    assert "[1] caller: Rahul ka balance batao" in out
+    heard = next(line for line in out.splitlines() if "bot (heard):" in line)
+    assert "rahul ka balance batao" in heard  # the loopback repeats what it heard
+    assert "latency end of speech -> first bot audio:" in out and "n/a" not in out.split("[1]")[1]
+    assert wav.exists()
+    assert log.transcripts[0].text == "rahul ka balance batao"
+
+
+def test_execora_call_needs_a_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    from app.commands.call import main
+
+    assert main([]) == 2
+    assert "at least one sentence" in capsys.readouterr().err

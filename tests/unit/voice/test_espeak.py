@@ -33,3 +33,8 @@ def test_phonemes_in_ipa() -> None:
 def test_devanagari_goes_to_the_hindi_voice() -> None:
     assert voice_for_text("राहुल का बकाया", "en-us", "hi") == "hi"
     assert voice_for_text("Rahul ka baaki", "en-us", "hi") == "en-us"
+
+
+def test_language_switch_markers_are_stripped() -> None:
+    # The Hindi voice reading Roman script switches to English and says so: "(en)...(hi)".
+    assert "(" not in espeak.phonemes_ipa("paanch sau", "hi")

@@ -57,3 +57,12 @@ def test_streaming_matches_whole_segment_and_finishes_fast(recognizer: Recognize
     assert streamed.audio_s == pytest.approx(whole.audio_s, abs=0.01)
     assert streamed.finalise_s < 0.15  # only the tail is left to decode
     assert recognizer.finish().is_empty  # finishing twice is harmless
+
+
+def test_confidence_of_an_entity_phrase(recognizer: Recognizer) -> None:
+    t = recognizer.recognize(_phone("Rahul ka balance batao"))
+    assert t.confidence == pytest.approx(sum(w.confidence for w in t.words) / len(t.words), abs=0.001)
+    assert t.min_word_confidence <= t.confidence
+    assert t.confidence_of("rahul") == t.words[0].confidence
+    assert t.confidence_of("ka balance") == min(t.words[1].confidence, t.words[2].confidence)
+    assert t.confidence_of("sunil") is None
