@@ -19,7 +19,7 @@ _GSTIN = re.compile(r"^\d{2}[a-z]{5}\d{4}[a-z]\d[a-z0-9]{2}$")
 _DIGITS = re.compile(r"^\d+$")
 
 NAME_PARTICLES = {"ko", "ka", "ki", "ke", "ne", "se", "pe", "par", "wala"}
-FORWARD_TRIGGERS = {"mark", "make", "of", "bill", "invoice", "remove", "delete", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
+FORWARD_TRIGGERS = {"add", "mark", "make", "of", "bill", "invoice", "remove", "delete", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
 WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}

@@ -61,7 +61,8 @@ class ItemExtractors(ExtractorBase):
             if t.is_num:
                 qty = t.value
             elif t.norm in {"a", "an"} and i + 1 < n and (
-                    toks[i + 1].norm in self.unit_canon or toks[i + 1].norm == "loaf" or toks[i + 1].roman in self.products):
+                    toks[i + 1].norm in self.unit_canon or toks[i + 1].norm == "loaf" or toks[i + 1].roman in self.products
+                    or (i + 2 < n and self.product_word(toks[i + 1]) and toks[i + 2].roman in self.products)):
                 qty = 1.0
             if qty is None:
                 i += 1
