@@ -22,6 +22,7 @@ from tests.e2e.call_harness import (
     create_demo_shop,
     running_server,
     unique_phone,
+    wait_until,
 )
 
 pytestmark = pytest.mark.slow
@@ -154,3 +155,26 @@ async def test_missing_token_path_is_not_a_stream(server: RunningServer) -> None
     with pytest.raises((websockets.InvalidStatus, websockets.InvalidHandshake)):
         async with websockets.connect(url) as ws:
             await ws.send(json.dumps({"event": "connected"}))
+
+
+async def test_a_phone_with_a_pin_keys_it_in_before_any_command(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    shop = await create_demo_shop(pool, pin="4321")
+    caller = SimulatedCaller(options(server, shop.owner_phone))
+    try:
+        await caller.place_call()
+        await caller.connect()
+        await caller.wait_for_greeting(timeout_s=15)
+        await caller.send_dtmf("9999#", gap_s=0.1)
+        await caller.send_dtmf("4321#", gap_s=0.1)
+
+        async def two_pin_turns() -> bool:
+            _, rows = await call_rows(pool, caller.call_sid)
+            return sum(t["intent"] == "pin" for t in rows) >= 2
+
+        assert await wait_until(two_pin_turns, 10)
+        _, turns = await call_rows(pool, caller.call_sid)
+        pins = [t["result"] for t in turns if t["intent"] == "pin"]
+        assert [p["pin"] for p in pins] == ["wrong", "ok"], turns
+        assert "4321" not in " ".join(t["heard"] + t["reply"] for t in turns)  # the PIN is never stored
+    finally:
+        await caller.hangup()
