@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.twilio.understanding.aclose()
             await close_resources(res)
             log.info("app resources closed")
 

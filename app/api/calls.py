@@ -14,6 +14,8 @@ from app.api.auth import ShopDep
 from app.api.errors import ApiError
 from app.settings import Settings
 from bot.call.session import CallTuning
+from bot.understanding.llm_fallback import LLMConfig
+from bot.understanding.service import Understanding
 from bot.voice.config import VoiceConfig
 from db import calls as call_rows
 from telephony.twilio.config import TwilioConfig
@@ -32,6 +34,14 @@ def twilio_config(settings: Settings) -> TwilioConfig:
         recordings_dir=settings.recordings_dir,
         reply_language=settings.reply_language,
         voice=VoiceConfig.from_settings(settings),
+        understanding=Understanding(
+            LLMConfig(
+                api_key=settings.openai_api_key.get_secret_value(),
+                base_url=settings.openai_base_url,
+                model=settings.openai_model,
+                timeout_s=settings.openai_timeout_s,
+            )
+        ),
         tuning=CallTuning(min_confidence=settings.stt_min_confidence),
     )
 

@@ -14,9 +14,10 @@ speaks what it returns. Rules it keeps:
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.call.clock import CallClock
@@ -32,7 +33,8 @@ from business.models import Customer
 
 log = logging.getLogger(__name__)
 
-ParseFn = Callable[[str, dict[str, Any] | None], dict[str, Any]]
+# `bot.understanding.parse` (templates) or `Understanding.understand` (templates, then the LLM fallback).
+ParseFn = Callable[[str, dict[str, Any] | None], dict[str, Any] | Awaitable[dict[str, Any]]]
 # Whole utterances that end a call even if the parser did not get them ("bas" alone is
 # short and often misparsed); "bas, Suresh ka balance" is a command, not a goodbye.
 _END_RE = re.compile(
@@ -96,6 +98,8 @@ class Conversation:
             if picked is not None:
                 return await self._resume_choice(o, picked)
         parsed = self._parse(text, self.state.parse_context())
+        if inspect.isawaitable(parsed):
+            parsed = await parsed
         o.timings["understood"] = self._clock.now_ms()
         intent = str(parsed.get("intent") or "unknown")
         entities = parsed.get("entities") or {}

@@ -27,6 +27,8 @@ class TwilioConfig:
     reply_language: str = "hinglish"
     stream_token_ttl_s: int = 60
     voice: Any = None
+    # bot.understanding.service.Understanding (templates, then the LLM fallback with OPENAI_API_KEY).
+    understanding: Any = None
     # Callers whose phone has a PIN key it in (DTMF, then #) before any command.
     require_pin: bool = True
     tuning: CallTuning = field(default_factory=CallTuning)

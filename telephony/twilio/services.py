@@ -37,9 +37,13 @@ async def speech_services(
     return stt, tts
 
 
-def conversation_functions() -> tuple[ParseFn, RenderFn]:
-    """The understanding and reply functions (imported here so tests can see what a call uses)."""
+def conversation_functions(cfg: TwilioConfig | None = None) -> tuple[ParseFn, RenderFn]:
+    """The understanding and reply functions a call uses: the process's `Understanding`
+    (templates, then the LLM fallback when configured) or the template parser alone."""
     from bot.replies import render
     from bot.understanding import parse
 
+    understanding = getattr(cfg, "understanding", None)
+    if understanding is not None:
+        return understanding.understand, render
     return parse, render

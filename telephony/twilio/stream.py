@@ -117,7 +117,7 @@ async def media_stream(ws: WebSocket, token: str) -> None:
     try:
         language = call.language or cfg.reply_language
         stt, tts = await speech_services(cfg, books, caller.shop.id, language)
-        parse, render = conversation_functions()
+        parse, render = conversation_functions(cfg)
         setup = CallSetup(
             call_sid=start.call_sid,
             caller=caller,

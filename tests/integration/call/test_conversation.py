@@ -175,3 +175,12 @@ async def test_errors_become_sentences_not_crashes(pool) -> None:  # type: ignor
     assert out.result.get("error") in ("product_not_found", "ambiguous_product") or out.result.get("asked")
     out = await conv.on_text("asdf qwerty", 0.9)
     assert out.code == "not_understood" and out.reply
+
+
+async def test_the_async_understanding_service_drives_the_call(pool) -> None:  # type: ignore[no-untyped-def]
+    from bot.understanding.service import Understanding
+
+    conv, shop, _ = await conversation(pool)
+    conv._parse = Understanding(None).understand  # what a call uses: templates, then the LLM when configured
+    out = await conv.on_text("Suresh ne bees rupaye diye", 0.9)
+    assert out.action == "record_payment" and await payments(pool, shop.customers["Suresh"]) == [2000]
