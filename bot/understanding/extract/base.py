@@ -19,11 +19,12 @@ _GSTIN = re.compile(r"^\d{2}[a-z]{5}\d{4}[a-z]\d[a-z0-9]{2}$")
 _DIGITS = re.compile(r"^\d+$")
 
 NAME_PARTICLES = {"ko", "ka", "ki", "ke", "ne", "se", "pe", "par", "wala"}
-FORWARD_TRIGGERS = {"add", "mark", "make", "of", "bill", "invoice", "remove", "delete", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
+ENGLISH_VERBS_AFTER_NAME = {"owes", "owe", "paid", "pays", "gave", "sent", "took", "bought", "has", "needs", "wants", "cleared", "settled"}
+FORWARD_TRIGGERS = {"balance", "hisaab", "baki", "khata", "add", "mark", "make", "of", "bill", "invoice", "remove", "delete", "for", "to", "remind", "give", "customer", "named", "naam", "does", "send", "called"}
 WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
-LEADING_FOLLOWERS = {"sent", "kitna", "needs", "wants", "buys", "ordered", "took", "will", "is", "settled", "bought", "purchased", "paid", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
+LEADING_FOLLOWERS = {"baki", "reminder", "udhaar", "jama", "sent", "kitna", "needs", "wants", "buys", "ordered", "took", "will", "is", "settled", "bought", "purchased", "paid", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
                      "khata", "account", "details", "ka", "ki", "ke", "returned"}
 REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}

@@ -7,6 +7,7 @@ from typing import Any
 from bot.understanding.extract.base import (
     _DIGITS,
     _GSTIN,
+    ENGLISH_VERBS_AFTER_NAME,
     FORWARD_SKIP,
     FORWARD_TRIGGERS,
     LEADING_FOLLOWERS,
@@ -75,6 +76,10 @@ class CustomerExtractors(SlotExtractors):
                 j += 1
             if j < n and (toks[j].is_num or toks[j].norm in LEADING_FOLLOWERS):
                 return 0, k
+        # "... how much ramesh owes", "... tell me if sunil paid"
+        for i in range(1, n - 1):
+            if self.nameable(toks[i]) and not self.nameable(toks[i - 1]) and toks[i + 1].norm in ENGLISH_VERBS_AFTER_NAME:
+                return i, i + 1
         return None
 
     def _name_before_hint(self, s: Sentence, wala: int) -> tuple[int, int] | None:
@@ -135,9 +140,17 @@ class CustomerExtractors(SlotExtractors):
             s.customer_span = (start, end)
             s.used.update(range(start, end))
             return out
-        if self.has_pronoun(s):
+        if self.has_pronoun(s) and not self._pronoun_means_the_bill(s):
             out["customer_ref"] = "active"
         return out
+
+    def _pronoun_means_the_bill(self, s: Sentence) -> bool:
+        """"jo bill bana hai usko whatsapp kar do": an object pronoun after "bill" is the bill, not a customer."""
+        norms = s.norms
+        for i, w in enumerate(norms):
+            if w in {"usko", "isko", "use", "ise", "it"} and any(x in {"bill", "invoice"} for x in norms[:i]):
+                return not any(p in self.pronouns for p in norms[:i] if p not in {"usko", "isko", "use", "ise", "it"})
+        return False
 
     def walkin(self, s: Sentence, ctx: dict[str, Any]) -> dict[str, Any]:
         norms = s.norms
