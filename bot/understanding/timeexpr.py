@@ -103,8 +103,8 @@ class TimeParser:
         if t in {"har", "every", "each"} and i + 1 < n and toks[i + 1].norm in self.weekdays:
             state["recurrence"] = {"freq": "weekly", "interval": 1, "weekday": self.weekdays[toks[i + 1].norm]}
             return i + 2
-        if t == "har" and i + 2 < n and toks[i + 1].is_num and toks[i + 2].norm in self.day_units | {"mahine", "hafte"}:
-            freq = {"mahine": "monthly", "hafte": "weekly"}.get(toks[i + 2].norm, "daily")
+        if t in {"har", "every"} and i + 2 < n and toks[i + 1].is_num and toks[i + 2].norm in self.day_units | {"mahine", "hafte", "week", "month"}:
+            freq = {"mahine": "monthly", "hafte": "weekly", "week": "weekly", "month": "monthly"}.get(toks[i + 2].norm, "daily")
             state["recurrence"] = {"freq": freq, "interval": int(toks[i + 1].value or 1)}
             return i + 3
         if t in self.days:

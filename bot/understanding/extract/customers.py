@@ -127,6 +127,13 @@ class CustomerExtractors(SlotExtractors):
     def customer(self, s: Sentence, ctx: dict[str, Any]) -> dict[str, Any]:
         span = self.find_customer(s)
         out: dict[str, Any] = {}
+        if span and span[0] >= 2 and s.toks[span[0] - 1].norm == "from" and self.nameable(s.toks[span[0] - 2]):
+            # "the gupta from station road": the name comes first, the place is the hint
+            place = " ".join(t.roman for t in s.toks[span[0]:span[1]])
+            name_at = span[0] - 2
+            s.customer_span = (name_at, span[1])
+            s.used.update(range(name_at, span[1]))
+            return {"customer": self.title([s.toks[name_at]]), "customer_hint": f"{place} wala"}
         if span:
             start, end = span
             out["customer"] = self.title(s.toks[start:end])

@@ -27,6 +27,8 @@ class MoneyExtractors(ItemExtractors):
                 continue
             if prev in {"number", "no", "invoice", "bill", "#"}:
                 continue
+            if nxt == "paise" and prev == "rupaye":
+                continue
             if (t.value or 0) < 1 and nxt != "rupaye":
                 continue
             out.append(i)
@@ -38,7 +40,16 @@ class MoneyExtractors(ItemExtractors):
             return {}
         near = [i for i in idx if (i + 1 < len(s.toks) and s.toks[i + 1].norm == "rupaye") or (i > 0 and s.toks[i - 1].norm == "rupaye")]
         i = (near or idx)[0]
-        return {"amount": _num(s.toks[i].value)}
+        return {"amount": _num(self._with_paise(s, i))}
+
+    @staticmethod
+    def _with_paise(s: Sentence, i: int) -> float:
+        """"99 rupaye 50 paise" -> 99.5."""
+        toks = s.toks
+        value = float(toks[i].value or 0)
+        if i + 3 < len(toks) and toks[i + 1].norm == "rupaye" and toks[i + 2].is_num and toks[i + 3].norm == "paise":
+            value += float(toks[i + 2].value or 0) / 100
+        return value
 
     def _mode_at(self, s: Sentence, i: int) -> str | None:
         t = s.toks[i].norm
