@@ -113,6 +113,24 @@ async def speak(call: SimulatedCaller, pool: Any, text: str, *, confirm: bool = 
     return last
 
 
+async def until_read_back(call: SimulatedCaller, pool: Any, text: str, attempts: int = 3) -> Any:
+    """Say `text` until the bot reads it back correctly (a misheard attempt is answered 2 = no)."""
+    last: Any = None
+    for attempt in range(attempts):
+        before = len((await call_rows(pool, call.call_sid))[1])
+        voice, rate = VOICES[attempt % len(VOICES)]
+        turn = await call.say(text, voice=voice, rate_wpm=rate)
+        await call.wait_for_reply(turn, timeout_s=15)
+        last = (await server_turns(pool, call.call_sid, before + 1))[-1]
+        if last["result"].get("awaiting_confirmation") and _words(last["heard"]) == _words(text):
+            return last
+        if last["result"].get("awaiting_confirmation"):
+            before = len((await call_rows(pool, call.call_sid))[1])
+            await call.send_dtmf("2")
+            await server_turns(pool, call.call_sid, before + 1)
+    return last
+
+
 def _words(text: str) -> list[str]:
     return text.lower().split()
 
@@ -228,18 +246,19 @@ async def test_dtmf_confirms_above_the_shop_limit(server: RunningServer, pool) -
     shop = await create_demo_shop(pool, confirm_limit_paise=1000)  # anything above 10 rupees is read back
     call = await start_call(server, shop)
     try:
-        asked = await speak(call, pool, "Suresh ko do packet bread", confirm=False)
+        asked = await until_read_back(call, pool, "Suresh ko do packet bread")
         assert asked["result"].get("awaiting_confirmation"), dict(asked)
         assert await pool.fetchval("SELECT count(*) FROM invoices WHERE shop_id = $1", shop.shop_id) == 0
 
+        before = len((await call_rows(pool, call.call_sid))[1])
         await call.send_dtmf("1")
         await call.send_dtmf("1")  # a second press (or a spoken "haan" as well) must not post twice
-        turns = await server_turns(pool, call.call_sid, 3)
+        turns = await server_turns(pool, call.call_sid, before + 1)
         confirmed = [t for t in turns if t["source"] == "dtmf"]
         assert confirmed and confirmed[0]["result"].get("confirmed") is True
         assert await pool.fetchval("SELECT count(*) FROM invoices WHERE shop_id = $1", shop.shop_id) == 1
 
-        no = await speak(call, pool, "Suresh ne bees rupaye diye", confirm=False)
+        no = await until_read_back(call, pool, "Suresh ne bees rupaye diye")
         assert no["result"].get("awaiting_confirmation"), dict(no)
         await call.send_dtmf("2")
         turns = await server_turns(pool, call.call_sid, len(turns) + 2)
