@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from app.api import api_router
 from app.api.calls import router as calls_router
@@ -24,10 +25,12 @@ from app.api.outbox import router as outbox_router
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
 from dashboard.routes import router as dashboard_router
+from dashboard.session import load_or_create_secret
 from telephony.twilio.routes import router as twilio_router
 from telephony.whatsapp.webhook import router as whatsapp_router
 
 log = logging.getLogger(__name__)
+
 
 def _include_routers(app: FastAPI) -> None:
     """Every router the app serves; other areas add theirs here, one line each."""
@@ -41,9 +44,21 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(dashboard_router)
 
 
+def _with_app_secret(settings: Settings) -> Settings:
+    """Never sign with an empty key: without APP_SECRET, use the data dir's own random secret.
+
+    Stream tokens, signed recording links and dashboard sessions are all HMACs
+    keyed with it; an empty key would make them forgeable on the embedded setup.
+    """
+    if settings.app_secret.get_secret_value():
+        return settings
+    secret = load_or_create_secret(settings.data_dir)
+    return settings.model_copy(update={"app_secret": SecretStr(secret)})
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; resources are opened when the server (or a test) runs its lifespan."""
-    settings = settings or load_settings()
+    settings = _with_app_secret(settings or load_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

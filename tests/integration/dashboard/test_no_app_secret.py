@@ -1,5 +1,5 @@
-"""Without APP_SECRET (the embedded `execora up` defaults) the dashboard signs sessions
-with a per-data-dir secret and plays local recordings through the session."""
+"""Without APP_SECRET (the embedded `execora up` defaults) the app signs sessions and
+recording links with a per-data-dir secret; the session-checked audio route still guards files."""
 
 from __future__ import annotations
 
@@ -60,8 +60,9 @@ async def test_local_recording_plays_through_the_session(bare_app: FastAPI) -> N
         await sign_in(http, shop.api_key)
         page = await http.get(f"/dashboard/calls/{sid}")
         m = re.search(r'<audio controls preload="none" src="([^"]+)"', page.text)
-        assert m and m.group(1) == f"/dashboard/calls/{sid}/recording"
-        audio = await http.get(m.group(1))
+        # The app signs with the data dir's own secret, so the page links a signed recording URL.
+        assert m and m.group(1).startswith("/recordings/")
+        audio = await http.get(m.group(1).replace("&amp;", "&"))
         assert audio.status_code == 200 and audio.content.startswith(b"RIFF")
         assert audio.headers["content-type"] == "audio/wav"
         assert (await http.get(f"/dashboard/calls/{theirs}/recording")).status_code == 404
