@@ -9,11 +9,15 @@ rebuilt only when they change.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+import multiprocessing
 import random
 import re
 import threading
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,11 +128,51 @@ def _arpa(corpus: list[str]) -> str:
     return out.getvalue()
 
 
-def build_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel:
-    """Build (or load from the cache) the shop's language model and dictionary. Blocking."""
+def _paths(vocab: ShopVocabulary, cache_dir: Path) -> tuple[str, Path, Path, Path, Path]:
     digest = vocab.digest(salt=MODEL_VERSION + "|" + "|".join(tpl.command_templates()))
     folder = Path(cache_dir) / digest
-    lm_path, dict_path, words_path = folder / "shop.lm", folder / "shop.dict", folder / "words.txt"
+    return digest, folder, folder / "shop.lm", folder / "shop.dict", folder / "words.txt"
+
+
+def cached_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel | None:
+    """The shop's model if it is already built (cheap: no building, just a look in the cache)."""
+    digest, _folder, lm_path, dict_path, words_path = _paths(vocab, cache_dir)
+    if not (lm_path.exists() and dict_path.exists() and words_path.exists()):
+        return None
+    words = frozenset(words_path.read_text(encoding="utf-8").split())
+    return ShopModel(lm_path=lm_path, dict_path=dict_path, digest=digest, words=words)
+
+
+_process_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def model_build_pool() -> ProcessPoolExecutor:
+    """A separate process for building models: pure-Python work that would otherwise hold
+    the GIL for a second or two and stall every live call's audio in this process."""
+    global _process_pool
+    with _pool_lock:
+        if _process_pool is None:
+            _process_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _process_pool
+
+
+async def load_shop_model(vocab: ShopVocabulary, cache_dir: Path, threads: Executor | None = None) -> ShopModel:
+    """The shop's model from the cache, or built in the model-building process. Never blocks the loop."""
+    loop = asyncio.get_running_loop()
+    model = await loop.run_in_executor(threads, cached_shop_model, vocab, cache_dir)
+    if model is not None:
+        return model
+    try:
+        return await loop.run_in_executor(model_build_pool(), build_shop_model, vocab, Path(cache_dir))
+    except (BrokenProcessPool, OSError) as exc:  # no subprocesses here: build in a thread instead
+        log.warning("model-building process unavailable (%s); building in a thread", type(exc).__name__)
+        return await loop.run_in_executor(threads, build_shop_model, vocab, Path(cache_dir))
+
+
+def build_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel:
+    """Build (or load from the cache) the shop's language model and dictionary. Blocking."""
+    digest, folder, lm_path, dict_path, words_path = _paths(vocab, cache_dir)
     with _build_lock:
         if not (lm_path.exists() and dict_path.exists() and words_path.exists()):
             corpus = build_corpus(vocab)

@@ -24,7 +24,7 @@ from pipecat.utils.time import time_now_iso8601
 
 from bot.voice.audio import noise
 from bot.voice.config import ShopVocabulary
-from bot.voice.language_model import build_shop_model
+from bot.voice.language_model import load_shop_model
 from bot.voice.recognizer import PAD_RMS, Recognizer, Transcript
 
 log = logging.getLogger(__name__)
@@ -97,14 +97,18 @@ class PocketsphinxSTTService(SegmentedSTTService):
         n = max(0, int(self.sample_rate * self._trailing_silence_secs))
         return noise(n, PAD_RMS, seed=n)
 
-    def _build(self) -> Recognizer:
-        return Recognizer(build_shop_model(self._vocabulary, self._cache_dir))
+    async def _load(self) -> Recognizer:
+        model = await load_shop_model(self._vocabulary, self._cache_dir, self._executor)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, Recognizer, model)
 
     def _ensure_recognizer(self) -> asyncio.Future[Recognizer]:
         if self._recognizer_future is None:
-            loop = asyncio.get_running_loop()
-            self._recognizer_future = loop.run_in_executor(self._executor, self._build)
+            self._recognizer_future = asyncio.ensure_future(self._load())
         return self._recognizer_future
+
+    async def prepare(self) -> None:
+        """Have the recogniser ready (call before the greeting to keep the first turn fast)."""
+        await self._ensure_recognizer()
 
     async def start(self, frame):  # type: ignore[no-untyped-def]
         await super().start(frame)
@@ -131,12 +135,8 @@ class PocketsphinxSTTService(SegmentedSTTService):
             return
         self._vocabulary = vocabulary
         recognizer = await self._ensure_recognizer()
-        loop = asyncio.get_running_loop()
-
-        def rebuild() -> None:
-            recognizer.swap_model(build_shop_model(vocabulary, self._cache_dir))
-
-        await loop.run_in_executor(self._executor, rebuild)
+        model = await load_shop_model(vocabulary, self._cache_dir, self._executor)
+        await asyncio.get_running_loop().run_in_executor(self._executor, recognizer.swap_model, model)
 
     async def recognize(self, pcm: bytes) -> Transcript:
         """Recognise a whole int16 segment at the pipeline's rate, off the event loop."""
