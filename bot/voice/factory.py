@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from pipecat.processors.frame_processor import FrameProcessor
+from pipecat.frames.frames import TTSAudioRawFrame
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from bot.voice.config import ShopVocabulary, VoiceConfig
 from bot.voice.failover import with_fallback
@@ -95,9 +96,22 @@ def make_elevenlabs_tts(config: VoiceConfig, language: str = "hinglish") -> Fram
         # Hinglish replies are Roman script: let the model pick; "hi"/"en" pin the language.
         language=language if language in {"hi", "en"} else None,
     )
-    return ElevenLabsTTSService(
-        api_key=config.elevenlabs_api_key, url=url, settings=settings, name="ElevenLabsTTS"
-    )
+    class ElevenLabsTTS(ElevenLabsTTSService):  # type: ignore[misc]
+        """Remembers the sentence it has not produced audio for yet, so a fail-over can say it."""
+
+        pending_text: str | None = None
+
+        async def run_tts(self, text: str, context_id: str):  # type: ignore[no-untyped-def]
+            self.pending_text = text
+            async for frame in super().run_tts(text, context_id):
+                yield frame
+
+        async def push_frame(self, frame, direction=FrameDirection.DOWNSTREAM):  # type: ignore[no-untyped-def]
+            if isinstance(frame, TTSAudioRawFrame):
+                self.pending_text = None
+            await super().push_frame(frame, direction)
+
+    return ElevenLabsTTS(api_key=config.elevenlabs_api_key, url=url, settings=settings, name="ElevenLabsTTS")
 
 
 def make_stt(config: VoiceConfig, vocabulary: ShopVocabulary) -> FrameProcessor:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from pipecat.frames.frames import ErrorFrame
+from pipecat.frames.frames import ErrorFrame, TTSSpeakFrame
 from pipecat.pipeline.service_switcher import ServiceSwitcher, ServiceSwitcherStrategyManual
 from pipecat.processors.frame_processor import FrameProcessor
 from pipecat.utils.errors import ErrorCategory
@@ -40,10 +40,21 @@ class FailoverOnErrorStrategy(ServiceSwitcherStrategyManual):
                     candidate.name,
                 )
                 switched = await self._set_active_if_available(candidate)
-                if switched is not None and failed.is_usable:
-                    await failed.set_usable(False)  # no flapping back mid-call
+                if switched is not None:
+                    if failed.is_usable:
+                        await failed.set_usable(False)  # no flapping back mid-call
+                    await self._say_what_was_lost(failed, switched)
                 return switched
         return None
+
+
+    @staticmethod
+    async def _say_what_was_lost(failed: FrameProcessor, fallback: FrameProcessor) -> None:
+        """A synthesiser that failed before producing audio leaves a sentence unsaid: say it now."""
+        text = getattr(failed, "pending_text", None)
+        if isinstance(text, str) and text.strip():
+            failed.pending_text = None  # type: ignore[attr-defined]
+            await fallback.queue_frame(TTSSpeakFrame(text, append_to_context=False))
 
 
 def with_fallback(primary: FrameProcessor, fallback: FrameProcessor) -> ServiceSwitcher:
