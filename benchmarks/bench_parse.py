@@ -19,7 +19,12 @@ sys.path.insert(0, str(ROOT))
 from bot.understanding import parse, warm_up  # noqa: E402
 from bot.understanding.evaluation import load_corpus, score  # noqa: E402
 
-CORPORA = {"corpus": ROOT / "tests/data/corpus.jsonl", "holdout": ROOT / "tests/data/corpus_holdout.jsonl"}
+CORPORA = {
+    "corpus": ROOT / "tests/data/corpus.jsonl",
+    "holdout": ROOT / "tests/data/corpus_holdout.jsonl",
+    "fresh": ROOT / "tests/data/corpus_fresh.jsonl",
+    "fresh2": ROOT / "tests/data/corpus_fresh2.jsonl",
+}
 
 
 def main() -> int:
@@ -32,6 +37,8 @@ def main() -> int:
     print(f"warm_up (Devanagari transliterator): {(time.perf_counter() - t0) * 1000:.1f} ms")
     all_texts: list[str] = []
     for name, path in CORPORA.items():
+        if not path.exists():
+            continue
         rows = load_corpus(path)
         all_texts += [r["text"] for r in rows]
         result = score(rows, parse)

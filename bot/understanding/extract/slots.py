@@ -7,6 +7,9 @@ from typing import Any
 from bot.understanding.extract.base import EMAIL_STOP, ExtractorBase, Sentence
 from bot.understanding.normalize import Token
 
+_GST_NEG = frozenset({"mat", "nahi", "dont", "not", "na", "mut"})
+_GST_REMOVE = frozenset({"hata", "hatao", "remove", "exclude", "band", "off"})
+
 
 class SlotExtractors(ExtractorBase):
     # ------------------------------------------------------------------- time
@@ -25,7 +28,11 @@ class SlotExtractors(ExtractorBase):
 
     # ----------------------------------------------------- closed-class slots
     def with_gst(self, s: Sentence, ctx: dict[str, Any]) -> dict[str, Any]:
-        return {"with_gst": not any(n in self.gst_off for n in s.norms)}
+        norms = s.norms
+        # "gst mat hatao" (do not remove it): a negated removal keeps GST
+        if any(n in _GST_NEG for n in norms) and any(n in _GST_REMOVE for n in norms):
+            return {"with_gst": True}
+        return {"with_gst": not any(n in self.gst_off for n in norms)}
 
     def _phrase_in(self, norms: list[str], phrases: list[list[str]]) -> bool:
         return any(norms[i:i + len(p)] == p for p in phrases for i in range(len(norms)))
