@@ -44,6 +44,8 @@ class CustomerExtractors(SlotExtractors):
             end = k + 1
             names = 0
             while k >= 0 and end - k <= 3 and (self.nameable(toks[k]) or toks[k].roman in self.suffixes):
+                if k < end - 1 and k > 0 and (toks[k - 1].is_num or toks[k - 1].norm in self.unit_canon):
+                    break  # "1 kilo makhan sunita ko": the word after a quantity is the product
                 names += self.nameable(toks[k]) and toks[k].roman not in self.suffixes
                 if names > 2:
                     break

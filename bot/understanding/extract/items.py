@@ -69,6 +69,9 @@ class ItemExtractors(ExtractorBase):
                 continue
             j = i + 1
             money = (j < n and toks[j].norm == "rupaye") or (i > 0 and toks[i - 1].norm == "rupaye")
+            # "pachas ka dhaniya", "dedh sau ki mirchi": a sum of money bought by value, rupees left unsaid
+            money = money or ((qty or 0) >= 5 and j + 1 < n and toks[j].norm in {"ka", "ki", "ke"}
+                              and self.product_word(toks[j + 1]) and not toks[j + 1].is_num)
             if money:
                 if j < n and toks[j].norm == "rupaye":
                     j += 1

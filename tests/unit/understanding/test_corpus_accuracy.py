@@ -29,6 +29,11 @@ FLOORS = {
     ("corpus_fresh.jsonl", "hi"): (0.99, 0.96),
     ("corpus_fresh.jsonl", "en"): (0.99, 0.98),
     ("corpus_fresh.jsonl", "mixed"): (0.99, 0.95),
+    # corpus_fresh2: written after the fixes, before running it (first run: intent 97.7%, full 97.7%)
+    ("corpus_fresh2.jsonl", "all"): (0.98, 0.98),
+    ("corpus_fresh2.jsonl", "hinglish"): (0.97, 0.97),
+    ("corpus_fresh2.jsonl", "hi"): (0.99, 0.99),
+    ("corpus_fresh2.jsonl", "en"): (0.99, 0.99),
 }
 
 
