@@ -19,6 +19,7 @@ from bot.understanding.numbers import NumberFolder
 from bot.understanding.timeexpr import TimeParser, resolve_when
 
 UNKNOWN = "unknown"
+_NAME_PARTICLES = frozenset({"ko", "ka", "ki", "ke", "ne"})
 ELLIPTIC = frozenset({"add_udhaar", "record_payment"})
 GREETING_WORDS = {"namaste", "namaskar", "hello", "hi", "hey", "pranam", "helo", "hallo"}
 
@@ -116,6 +117,15 @@ class Parser:
                 if nxt.norm in days and toks[i - 1].norm in days:
                     toks = toks[:i - 1] + toks[i + 1:]
                     continue
+                # "rahul nahi mohan ko ..." / "rahul ko nahi mohan ko ...": the second name replaces the first
+                after = toks[i + 2].norm if i + 2 < len(toks) else ""
+                if self.ex.nameable(nxt) and after in _NAME_PARTICLES:
+                    if self.ex.nameable(toks[i - 1]):
+                        toks = toks[:i - 1] + toks[i + 1:]
+                        continue
+                    if i >= 2 and toks[i - 1].norm == after and self.ex.nameable(toks[i - 2]):
+                        toks = toks[:i - 2] + toks[i + 1:]
+                        continue
             i += 1
         return toks
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.understanding.data import Data
 from bot.understanding.normalize import Token
 
+_DIGITS2 = re.compile(r"^\d{2}$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{2})$")
 _FY = re.compile(r"^(20\d{2})-(\d{2})$")
@@ -129,6 +130,15 @@ class TimeParser:
             else:
                 state["weekday"] = self.weekdays[t]
             return i + 1
+        clock = self._spoken_clock(toks, i)
+        if clock is not None:
+            hour, j = clock
+            state["_hour"] = hour
+            while j < n and toks[j].norm in self.hour_words | self.am | self.pm:
+                if toks[j].norm in self.am | self.pm:
+                    state["_ampm"] = "am" if toks[j].norm in self.am else "pm"
+                j += 1
+            return j
         m = _CLOCK.match(t)
         if m and int(m.group(1)) <= 24:
             state["_hour"] = int(m.group(1)) + int(m.group(2)) / 60
@@ -185,6 +195,21 @@ class TimeParser:
                 state["_hour"] = v
                 return i + 1
         return i
+
+    def _spoken_clock(self, toks: list[Token], i: int) -> tuple[float, int] | None:
+        """Clock times the recogniser spells out: "5 30 pm" / "7 45 baje", "half past six", "quarter to seven"."""
+        n = len(toks)
+        t = toks[i]
+        if (t.is_num and i + 2 < n and toks[i + 1].is_num and toks[i + 2].norm in self.hour_words | self.am | self.pm
+                and _DIGITS2.match(toks[i + 1].roman) and int(toks[i + 1].roman) < 60 and float(t.value or 0).is_integer()
+                and 1 <= (t.value or 0) <= 12):
+            return float(t.value or 0) + int(toks[i + 1].roman) / 60, i + 2
+        if i + 2 < n and toks[i + 1].norm in {"past", "to"} and toks[i + 2].is_num and 1 <= (toks[i + 2].value or 0) <= 12:
+            frac = 0.5 if t.is_num and t.value == 0.5 else 0.25 if t.norm == "quarter" else None
+            if frac is not None:
+                h = float(toks[i + 2].value or 0)
+                return (h + frac, i + 3) if toks[i + 1].norm == "past" else (h - 1 + (1 - frac), i + 3)
+        return None
 
     @staticmethod
     def _set_dom(state: dict[str, Any], day: int) -> None:
