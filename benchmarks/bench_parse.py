@@ -24,6 +24,7 @@ CORPORA = {
     "holdout": ROOT / "tests/data/corpus_holdout.jsonl",
     "fresh": ROOT / "tests/data/corpus_fresh.jsonl",
     "fresh2": ROOT / "tests/data/corpus_fresh2.jsonl",
+    "fresh3": ROOT / "tests/data/corpus_fresh3.jsonl",
 }
 
 
