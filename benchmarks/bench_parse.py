@@ -1,4 +1,4 @@
-"""Parser benchmark: accuracy per language (corpus and held-out) and parse latency.
+"""Parser benchmark: accuracy per language (corpus, held-out, blind fresh sets) and parse latency.
 
 Run: .venv/bin/python benchmarks/bench_parse.py [--failures]
 Prints intent accuracy, full accuracy (intent + every entity), how many

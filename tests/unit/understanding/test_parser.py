@@ -185,3 +185,30 @@ def test_fuzz_never_crashes_and_always_validates() -> None:
         result = parse(text)
         assert validate(result), (text, result)
         json.dumps(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("rahul ko 500 ka reminder kal shaam 7 baje bhejna", 500),
+        ("suresh ko parso subah 10 baje yaad dila dena ki 1200 baaki hai", 1200),
+        ("remind rahul to pay 500 tomorrow at 7 pm", 500),
+        ("ajay ko raat 8 baje yaad dila dena 2000 ke liye", 2000),
+        ("राहुल को परसों सुबह 9 बजे रिमाइंडर भेजो कि 800 बाकी है", 800),
+    ],
+)
+def test_reminder_keeps_its_amount_apart_from_the_time(text: str, amount: int) -> None:
+    got = parse(text)
+    assert got["intent"] == "schedule_reminder"
+    assert got["entities"]["amount"] == amount
+    assert "hour" in got["entities"]["when"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [("remind sunita at 5 30 pm", 17, 30), ("remind ajay at quarter to seven in the evening", 18, 45),
+     ("remind hari at half past six in the evening", 18, 30)],
+)
+def test_spoken_clock_times(text: str, hour: int, minute: int) -> None:
+    when = parse(text)["entities"]["when"]
+    assert (when["hour"], when["minute"]) == (hour, minute)
