@@ -64,7 +64,7 @@ STAGES = (
     ("reply_audio", None, "first_reply_audio"),
     ("server_total", "speech_end", "first_reply_audio"),
 )
-CONVERSATION = ["Suresh ka kitna baaki hai", "Suresh ne bees rupaye diye", "Meena ka kitna baaki hai"]
+CONVERSATION = ["Suresh ka balance batao", "Suresh ne bees rupaye diye", "Suresh ko do packet bread"]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -204,18 +204,27 @@ async def latest_turn(pool: asyncpg.Pool, call_sid: str, after: int, timeout_s: 
     return None
 
 
+async def say_and_wait(call: BenchCaller, text: str, timeout_s: float = 20.0, quiet_s: float = 0.9) -> None:
+    """Say `text` and wait for the reply; a call the bot already ended is left alone
+    (the simulated caller's `say` would wait for a line that no longer runs)."""
+    if call.closed:
+        return
+    turn = await call.say(text)
+    await call.wait_for_reply(turn, timeout_s=timeout_s, quiet_s=quiet_s)
+
+
 async def one_call(env: Env, shop: DemoShop, commands: list[str]) -> BenchCaller:
     call = make_caller(env, shop)
-    await call.place_call()
-    await call.connect()
-    await call.wait_for_greeting(timeout_s=20)
-    for text in commands:
-        turn = await call.say(text)
-        await call.wait_for_reply(turn, timeout_s=20)
-    bye = await call.say("theek hai bye")
-    await call.wait_for_reply(bye, timeout_s=10)
-    await call.wait_closed(5)
-    await call.hangup()
+    try:
+        await call.place_call()
+        await call.connect()
+        await call.wait_for_greeting(timeout_s=20)
+        for text in commands:
+            await say_and_wait(call, text)
+        await say_and_wait(call, "theek hai bye", timeout_s=10)
+        await call.wait_closed(5)
+    finally:
+        await call.hangup()
     return call
 
 
@@ -231,7 +240,9 @@ async def concurrent_phase(env: Env, n: int) -> None:
             await asyncio.sleep(0.5)
 
     sampler = asyncio.create_task(sample())
-    calls = await asyncio.gather(*(one_call(env, s, CONVERSATION) for s in shops), return_exceptions=True)
+    calls = await asyncio.gather(
+        *(asyncio.wait_for(one_call(env, s, CONVERSATION), 180) for s in shops), return_exceptions=True
+    )
     stop.set()
     await sampler
     wall, cpu = time.monotonic() - t0, env.cpu_s() - cpu0
@@ -273,6 +284,13 @@ async def concurrent_phase(env: Env, n: int) -> None:
     print(f"calls the bot hung up through the (fake) Twilio REST API: {hung}/{len(ok)}")
 
 
+async def _short_call(call: BenchCaller) -> None:
+    await call.place_call()
+    await call.connect()
+    await call.wait_for_greeting(timeout_s=20)
+    await say_and_wait(call, "Suresh ka balance batao", quiet_s=0.3)
+
+
 async def sequential_phase(env: Env, m: int) -> None:
     shop = env.shops[0]
     samples: list[tuple[int, float]] = [(0, env.rss_mb())]
@@ -280,16 +298,13 @@ async def sequential_phase(env: Env, m: int) -> None:
     errors = 0
     every = max(1, m // 8)
     for i in range(1, m + 1):
+        call = make_caller(env, shop)
         try:
-            call = make_caller(env, shop)
-            await call.place_call()
-            await call.connect()
-            await call.wait_for_greeting(timeout_s=20)
-            turn = await call.say("Suresh ka kitna baaki hai")
-            await call.wait_for_reply(turn, timeout_s=20, quiet_s=0.3)
-            await call.hangup()
+            await asyncio.wait_for(_short_call(call), 60)
         except Exception:
             errors += 1
+        finally:
+            await call.hangup()
         if i % every == 0 or i == m:
             await asyncio.sleep(0.5)
             samples.append((i, env.rss_mb()))

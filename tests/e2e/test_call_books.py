@@ -91,6 +91,7 @@ async def speak(call: SimulatedCaller, pool: Any, text: str, *, confirm: bool = 
     for attempt in range(attempts):
         before = len((await call_rows(pool, call.call_sid))[1])
         voice, rate = VOICES[attempt % len(VOICES)]  # a person repeating speaks differently
+        assert not call.closed, "the bot ended the call"
         turn = await call.say(text, voice=voice, rate_wpm=rate)
         await call.wait_for_reply(turn, timeout_s=15)
         turns = await server_turns(pool, call.call_sid, before + 1)
@@ -119,6 +120,7 @@ async def until_read_back(call: SimulatedCaller, pool: Any, text: str, attempts:
     for attempt in range(attempts):
         before = len((await call_rows(pool, call.call_sid))[1])
         voice, rate = VOICES[attempt % len(VOICES)]
+        assert not call.closed, "the bot ended the call"
         turn = await call.say(text, voice=voice, rate_wpm=rate)
         await call.wait_for_reply(turn, timeout_s=15)
         last = (await server_turns(pool, call.call_sid, before + 1))[-1]
