@@ -27,7 +27,8 @@ from bot.voice.lexicon import build_dictionary
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "6"  # bump when templates or dictionary rules change: invalidates caches
+MODEL_VERSION = "7"  # bump when templates or dictionary rules change: invalidates caches
+DISCOUNT_MASS = 0.1
 _SLOT = re.compile(r"\{(\w)\}")
 _build_lock = threading.Lock()
 _UNIT_WORDS = frozenset(tpl.UNITS) | {"ml", "g", "gm", "kg", "ltr", "pcs"}
@@ -121,7 +122,10 @@ def build_corpus(vocab: ShopVocabulary, seed: int = 7, per_template: int = 4) ->
 def _arpa(corpus: list[str]) -> str:
     from pocketsphinx.lm import ArpaBoLM
 
-    lm = ArpaBoLM(text="\n".join(corpus), add_start=True, case="lower")
+    # A small discount keeps the model close to what shopkeepers say: with pocketsphinx's
+    # default 0.5 the back-off mass let "vicky ka tel" beat "suresh ne paanch sau"
+    # (benchmark, 2 voices x 50 commands: WER 21.0% -> 17.3%, commands right 52% -> 60%).
+    lm = ArpaBoLM(text="\n".join(corpus), add_start=True, case="lower", discount_mass=DISCOUNT_MASS)
     lm.compute()
     out = io.StringIO()
     lm.write(out)
