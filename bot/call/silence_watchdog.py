@@ -3,6 +3,11 @@
 After `prompt_after_s` without the caller speaking (and the bot not talking) it
 pushes a `CallIdleFrame("prompt")`; after `hangup_after_s` a
 `CallIdleFrame("hangup")`. The IntentRouter decides what to say and ends the call.
+
+Silence is measured on the caller's audio clock (the 20 ms frames this process
+has actually analysed), not the wall clock: a server running behind must not
+hang up on a caller whose speech it simply has not reached yet. A line that
+stops sending audio altogether still ends after twice the hang-up time.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pipecat.frames.frames import (
     CancelFrame,
     EndFrame,
     Frame,
+    InputAudioRawFrame,
     InputDTMFFrame,
     StartFrame,
     TranscriptionFrame,
@@ -35,7 +41,9 @@ class SilenceWatchdog(FrameProcessor):
         self._prompt_after = prompt_after_s
         self._hangup_after = hangup_after_s
         self._tick = tick_s
-        self._last_activity = time.monotonic()
+        self._audio_s = 0.0  # seconds of caller audio seen so far
+        self._last_audio_activity = 0.0
+        self._last_wall_activity = time.monotonic()
         self._user_speaking = False
         self._bot_speaking = False
         self._prompted = False
@@ -43,12 +51,16 @@ class SilenceWatchdog(FrameProcessor):
         self._task: asyncio.Task[None] | None = None
 
     def _touch(self) -> None:
-        self._last_activity = time.monotonic()
+        self._last_audio_activity = self._audio_s
+        self._last_wall_activity = time.monotonic()
         self._prompted = False
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
-        if isinstance(frame, StartFrame):
+        if isinstance(frame, InputAudioRawFrame):
+            channels = max(frame.num_channels, 1)
+            self._audio_s += len(frame.audio) / (2 * channels * max(frame.sample_rate, 1))
+        elif isinstance(frame, StartFrame):
             self._touch()
             self._task = self.create_task(self._watch(), name="silence-watchdog")
         elif isinstance(frame, (EndFrame, CancelFrame)):
@@ -69,7 +81,7 @@ class SilenceWatchdog(FrameProcessor):
             # silence prompt itself does not restart it, so the hang-up comes
             # `hangup_after_s` after the caller went quiet.
             if not self._prompted:
-                self._last_activity = time.monotonic()
+                self._touch()
         await self.push_frame(frame, direction)
 
     async def _stop(self) -> None:
@@ -77,12 +89,18 @@ class SilenceWatchdog(FrameProcessor):
             await self.cancel_task(self._task)
             self._task = None
 
+    def idle_s(self) -> float:
+        """Caller silence so far, on the audio clock (falls back to half the wall clock on a dead line)."""
+        audio_idle = self._audio_s - self._last_audio_activity
+        wall_idle = time.monotonic() - self._last_wall_activity
+        return max(audio_idle, wall_idle / 2)
+
     async def _watch(self) -> None:
         while not self._hung_up:
             await asyncio.sleep(self._tick)
             if self._user_speaking or self._bot_speaking:
                 continue
-            idle = time.monotonic() - self._last_activity
+            idle = self.idle_s()
             if idle >= self._hangup_after:
                 self._hung_up = True
                 await self.push_frame(CallIdleFrame(stage="hangup", idle_s=idle))
