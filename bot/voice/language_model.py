@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import multiprocessing
 import random
 import re
+import sys
 import threading
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,31 +146,47 @@ def cached_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel | Non
     return ShopModel(lm_path=lm_path, dict_path=dict_path, digest=digest, words=words)
 
 
-_process_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
+BUILD_TIMEOUT_S = 120.0
 
 
-def model_build_pool() -> ProcessPoolExecutor:
-    """A separate process for building models: pure-Python work that would otherwise hold
-    the GIL for a second or two and stall every live call's audio in this process."""
-    global _process_pool
-    with _pool_lock:
-        if _process_pool is None:
-            _process_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return _process_pool
+async def _build_in_subprocess(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel | None:
+    """Run `python -m bot.voice.build_model` and pick the result up from the cache."""
+    from bot.voice.build_model import vocabulary_to_json
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.voice.build_model",
+        str(cache_dir),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        _out, err = await asyncio.wait_for(proc.communicate(vocabulary_to_json(vocab).encode()), BUILD_TIMEOUT_S)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        return None
+    if proc.returncode != 0:
+        log.warning("model build process failed (%s): %s", proc.returncode, err.decode(errors="replace")[-300:])
+        return None
+    return cached_shop_model(vocab, cache_dir)
 
 
 async def load_shop_model(vocab: ShopVocabulary, cache_dir: Path, threads: Executor | None = None) -> ShopModel:
-    """The shop's model from the cache, or built in the model-building process. Never blocks the loop."""
+    """The shop's model from the cache, or built in a child process. Never blocks the loop."""
     loop = asyncio.get_running_loop()
     model = await loop.run_in_executor(threads, cached_shop_model, vocab, cache_dir)
     if model is not None:
         return model
     try:
-        return await loop.run_in_executor(model_build_pool(), build_shop_model, vocab, Path(cache_dir))
-    except (BrokenProcessPool, OSError) as exc:  # no subprocesses here: build in a thread instead
-        log.warning("model-building process unavailable (%s); building in a thread", type(exc).__name__)
-        return await loop.run_in_executor(threads, build_shop_model, vocab, Path(cache_dir))
+        model = await _build_in_subprocess(vocab, Path(cache_dir))
+    except (OSError, NotImplementedError) as exc:  # no subprocesses here
+        log.warning("model build process unavailable (%s)", type(exc).__name__)
+    if model is None:  # still correct, just GIL-heavy for a second
+        model = await loop.run_in_executor(threads, build_shop_model, vocab, Path(cache_dir))
+    return model
 
 
 def build_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel:
