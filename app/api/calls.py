@@ -42,7 +42,7 @@ def twilio_config(settings: Settings) -> TwilioConfig:
                 timeout_s=settings.openai_timeout_s,
             )
         ),
-        tuning=CallTuning(min_confidence=settings.stt_min_confidence),
+        tuning=CallTuning(),
     )
 
 

@@ -57,7 +57,7 @@ class Conversation:
         call_sid: str,
         clock: CallClock,
         greeting_name: str,
-        min_confidence: float = 0.55,
+        book_confidence: float = 0.9,
     ) -> None:
         self._books = books
         self._parse = parse
@@ -66,7 +66,8 @@ class Conversation:
         self._call_sid = call_sid
         self._clock = clock
         self._greeting_name = greeting_name
-        self._min_confidence = min_confidence
+        # Below this recogniser confidence (or with none reported) a booking is read back first.
+        self._book_confidence = book_confidence
         self._commands = Commands(books=books, state=state, speaker=speaker, clock=clock, call_sid=call_sid,
                                   greeting_name=greeting_name)
 
@@ -108,7 +109,9 @@ class Conversation:
         o.intent, o.entities = intent, entities
         if intent == "confirm_invoice" and self.state.pending is not None:
             return await self._answer_pending(o, "yes")
-        weak = confidence is not None and confidence < self._min_confidence
+        # A recogniser is "sure" only above a high bar: the embedded one hears wrong amounts at
+        # 0.7-0.8, so anything less, or a transcript with no confidence, books only after a read-back.
+        weak = confidence is None or confidence < self._book_confidence
         parse_conf = parsed.get("confidence")
         if isinstance(parse_conf, int | float) and parse_conf < 0.5:
             weak = True
@@ -197,7 +200,7 @@ class Conversation:
         choice, self.state.choice = self.state.choice, None
         assert choice is not None
         o.intent, o.entities = choice.intent, choice.entities
-        weak = choice.confidence is not None and choice.confidence < self._min_confidence
+        weak = choice.confidence is None or choice.confidence < self._book_confidence
         return await self._dispatch(o, choice.intent, choice.entities, weak, customer)
 
     async def _multi(self, o: Outcome, entities: dict[str, Any], weak: bool) -> Outcome:
@@ -241,7 +244,7 @@ class Conversation:
         except AmbiguousCustomer as exc:
             # "Kaunse Rahul: Gandhi chowk wale ya station road wale?" and remember the command.
             self.state.choice = PendingChoice(intent, entities, [c.customer for c in exc.candidates[:3]],
-                                              None if not weak else 0.0)
+                                              0.0 if weak else 1.0)
             o.result = {"error": exc.code, "candidates": [c.customer.id for c in exc.candidates[:3]]}
             self._reply(o, exc.code, query=exc.query, candidates=[_choice(c.customer) for c in exc.candidates[:3]])
         except ExecoraError as exc:

@@ -58,7 +58,8 @@ class CallTuning:
     vad_start_secs: float = 0.2
     silence_prompt_s: float = 8.0
     silence_hangup_s: float = 20.0
-    min_confidence: float = 0.35  # the embedded recogniser's calibrated "weak" line (VoiceConfig)
+    # Recogniser confidence needed to book without a read-back (none reported: always read back).
+    book_confidence: float = 0.9
     idle_timeout_s: float = 120.0
 
 
@@ -116,7 +117,7 @@ def build_conversation(setup: CallSetup, clock: CallClock) -> Conversation:
         call_sid=setup.call_sid,
         clock=clock,
         greeting_name=greeting_name(setup.caller),
-        min_confidence=setup.tuning.min_confidence,
+        book_confidence=setup.tuning.book_confidence,
     )
 
 
