@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from pydantic import SecretStr
 
 from app.api import api_router
 from app.api.calls import router as calls_router
@@ -22,10 +21,10 @@ from app.api.errors import install_error_handlers
 from app.api.health import router as health_router
 from app.api.outbox import recordings_router
 from app.api.outbox import router as outbox_router
+from app.local_secrets import with_local_secrets
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
 from dashboard.routes import router as dashboard_router
-from dashboard.session import load_or_create_secret
 from telephony.twilio.routes import router as twilio_router
 from telephony.whatsapp.webhook import router as whatsapp_router
 
@@ -44,21 +43,9 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(dashboard_router)
 
 
-def _with_app_secret(settings: Settings) -> Settings:
-    """Never sign with an empty key: without APP_SECRET, use the data dir's own random secret.
-
-    Stream tokens, signed recording links and dashboard sessions are all HMACs
-    keyed with it; an empty key would make them forgeable on the embedded setup.
-    """
-    if settings.app_secret.get_secret_value():
-        return settings
-    secret = load_or_create_secret(settings.data_dir)
-    return settings.model_copy(update={"app_secret": SecretStr(secret)})
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; resources are opened when the server (or a test) runs its lifespan."""
-    settings = _with_app_secret(settings or load_settings())
+    settings = with_local_secrets(settings or load_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.local_secrets import with_local_secrets
 from app.settings import load_settings
 
 
@@ -39,7 +40,7 @@ async def _run(args: argparse.Namespace) -> int:
     from telephony.simulated_caller import CallerOptions, SimulatedCaller
     from telephony.simulated_caller.listen import reply_recognizer
 
-    settings = load_settings()
+    settings = with_local_secrets(load_settings())
     options = CallerOptions(
         server_url=args.server,
         public_base_url=settings.public_base_url,
@@ -97,14 +98,21 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _server_reply(server_turns: list[dict[str, object]] | None, index: int) -> str | None:
-    if not server_turns or index >= len(server_turns):
-        return None
+def _spoken_server_turns(server_turns: list[dict[str, object]] | None) -> list[dict[str, object]]:
+    """The server's turns that answer speech (its greeting and DTMF turns are not the caller's sentences)."""
+    return [t for t in server_turns or [] if t.get("source", "speech") == "speech"]
+
+
+def _server_reply(server_turns: list[dict[str, object]], index: int) -> tuple[str | None, str | None]:
+    """(what the server heard, what it replied) for the caller's index-th sentence."""
+    if index >= len(server_turns):
+        return None, None
     t = server_turns[index]
+    heard = t.get("heard")
     for key in ("reply_text", "reply", "response"):
         if isinstance(t.get(key), str):
-            return str(t[key])
-    return None
+            return (str(heard) if isinstance(heard, str) else None), str(t[key])
+    return None, None
 
 
 def _print_report(caller: object, ears: object, server_turns: list[dict[str, object]] | None) -> None:
@@ -115,6 +123,7 @@ def _print_report(caller: object, ears: object, server_turns: list[dict[str, obj
     assert isinstance(caller, SimulatedCaller)
     print(f"call {caller.call_sid}")
     spoken_turns = [t for t in caller.turns if t.said]
+    spoken_server_turns = _spoken_server_turns(server_turns)
     greeting = caller.turns[0] if caller.turns else None
     if greeting is not None and greeting.reply_mulaw:
         heard = hear(ears, greeting.reply_pcm) if isinstance(ears, Recognizer) else ""
@@ -122,7 +131,9 @@ def _print_report(caller: object, ears: object, server_turns: list[dict[str, obj
         print(f"greeting  ({greeting.reply_seconds:.1f} s audio, first audio {first})" + (f": heard {heard!r}" if heard else ""))
     for i, turn in enumerate(spoken_turns, start=1):
         print(f"[{i}] caller: {turn.said}" + ("  (hung up mid-sentence)" if turn.cut else ""))
-        logged = _server_reply(server_turns, i - 1)
+        server_heard, logged = _server_reply(spoken_server_turns, i - 1)
+        if server_heard is not None:
+            print(f"    server heard:     {server_heard}")
         if isinstance(ears, Recognizer) and turn.reply_mulaw:
             turn.heard = hear(ears, turn.reply_pcm)
         if logged is not None:

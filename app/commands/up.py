@@ -144,6 +144,7 @@ def _banner(
         "",
         "Execora is running.",
         f"  HTTP:        {base}   (API docs: {base}/docs, health: {base}/health)",
+        f"  dashboard:   {base}/dashboard   (sign in with the api key below)",
         f"  data dir:    {settings.data_dir}",
         f"  postgres:    {'embedded' if 'postgres' in started else 'DATABASE_URL'}",
         f"  redis:       {'embedded' if 'redis' in started else 'REDIS_URL'}",

@@ -58,6 +58,7 @@ class Conversation:
         clock: CallClock,
         greeting_name: str,
         book_confidence: float = 0.9,
+        confirm_confidence: float = 0.5,
     ) -> None:
         self._books = books
         self._parse = parse
@@ -68,6 +69,8 @@ class Conversation:
         self._greeting_name = greeting_name
         # Below this recogniser confidence (or with none reported) a booking is read back first.
         self._book_confidence = book_confidence
+        # A spoken "haan" heard below this confidence is asked again (noise must not confirm a booking).
+        self._confirm_confidence = confirm_confidence
         self._commands = Commands(books=books, state=state, speaker=speaker, clock=clock, call_sid=call_sid,
                                   greeting_name=greeting_name)
 
@@ -92,6 +95,8 @@ class Conversation:
         if _END_RE.fullmatch(text):
             return self._goodbye(o)
         answer = classify(text) if self.state.pending is not None else None
+        if answer == "yes" and confidence is not None and confidence < self._confirm_confidence:
+            return self._reply(o, "confirm_again")
         if answer is not None:
             return await self._answer_pending(o, answer)
         if self.state.choice is not None:

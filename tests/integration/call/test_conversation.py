@@ -78,6 +78,17 @@ async def test_above_the_limit_is_read_back_and_posts_only_on_yes(pool) -> None:
     assert await payments(pool, shop.customers["Meena"]) == [5000]
 
 
+async def test_a_weakly_heard_yes_is_asked_again_not_booked(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool, limit=1000)
+    await conv.on_text("Suresh ne bees rupaye diye", 0.9)
+    unsure = await conv.on_text("haan", 0.2)  # noise heard as "haan" must not confirm a booking
+    assert unsure.code == "confirm_again" and conv.state.pending is not None
+    assert await payments(pool, shop.customers["Suresh"]) == []
+    sure = await conv.on_digit("1")
+    assert sure is not None and sure.result["confirmed"] is True
+    assert await payments(pool, shop.customers["Suresh"]) == [2000]
+
+
 async def test_confirming_twice_posts_once(pool) -> None:  # type: ignore[no-untyped-def]
     conv, shop, _ = await conversation(pool, limit=1000)
     await conv.on_text("Suresh ne bees rupaye diye", 0.9)
