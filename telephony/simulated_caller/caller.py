@@ -99,13 +99,17 @@ class CallEvents:
     closed_at: float | None = None
 
 
-def trim_silence(pcm: bytes, threshold: int = 200) -> bytes:
-    """Drop the synthesiser's leading/trailing silence so "end of speech" means the last sound."""
+def trim_silence(pcm: bytes, threshold: int = 200, lead_samples: int = 480) -> bytes:
+    """Drop the synthesiser's leading/trailing silence so "end of speech" means the last sound.
+
+    Keeps `lead_samples` (60 ms at 8 kHz) before the first loud sample: a soft onset such
+    as the "s" of "Suresh" stays below the threshold and would otherwise be clipped.
+    """
     x = np.frombuffer(pcm, dtype=np.int16)
     loud = np.flatnonzero(np.abs(x.astype(np.int32)) > threshold)
     if loud.size == 0:
         return pcm
-    return x[loud[0] : loud[-1] + 1].tobytes()
+    return x[max(0, int(loud[0]) - lead_samples) : loud[-1] + 1].tobytes()
 
 
 class SimulatedCaller:

@@ -5,9 +5,10 @@ from telephony.simulated_caller import CallerOptions, SimulatedCaller, Turn
 from telephony.simulated_caller.caller import trim_silence
 
 
-def test_trim_silence_keeps_only_the_sound() -> None:
+def test_trim_silence_keeps_the_sound_and_a_soft_onset() -> None:
     x = np.concatenate([np.zeros(800), 5000 * np.ones(1600), np.zeros(800)]).astype(np.int16)
-    assert len(trim_silence(x.tobytes())) == 2 * 1600
+    assert len(trim_silence(x.tobytes(), lead_samples=0)) == 2 * 1600
+    assert len(trim_silence(x.tobytes(), lead_samples=480)) == 2 * (480 + 1600)
     assert trim_silence(np.zeros(10, dtype=np.int16).tobytes()) == np.zeros(10, dtype=np.int16).tobytes()
 
 
