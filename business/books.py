@@ -951,6 +951,8 @@ def _settings(settings: Mapping[str, Any] | None) -> ShopSettings:
     merged = replace(base, **dict(settings))
     if not isinstance(merged.allow_negative_stock, bool):
         raise ValidationError("allow_negative_stock must be true or false", "settings")
+    if not isinstance(merged.allow_dtmf_login, bool):
+        raise ValidationError("allow_dtmf_login must be true or false", "settings")
     validate_amount(merged.confirm_limit_paise, field="confirm_limit_paise", allow_zero=True)
     return merged
 

@@ -43,6 +43,9 @@ class ShopSettings:
     reply_language: str = "hinglish"
     whatsapp_template: str = "payment_reminder"
     whatsapp_template_language: str = "hi"
+    # A caller from an unregistered phone may key in the shop code (its id) and the
+    # owner's PIN by DTMF to reach the bot (telephony.twilio.login); off by default.
+    allow_dtmf_login: bool = False
 
 
 @dataclass(frozen=True)

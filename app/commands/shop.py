@@ -14,7 +14,7 @@ import sys
 from app.commands.common import configure_logging, database_url_for
 from app.resources import books_scope
 from app.settings import load_settings
-from business.errors import ExecoraError
+from business.errors import ExecoraError, ValidationError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,13 +27,20 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--address", default="", help="shop address")
     add.add_argument("--state", default="", help="Indian state (for GST place of supply)")
     add.add_argument("--gstin", default=None, help="GSTIN, if registered")
+    add.add_argument(
+        "--allow-dtmf-login", action="store_true",
+        help="callers from other phones may key the shop code and the owner's PIN (needs --pin)",
+    )
     return parser
 
 
 async def _add(dsn: str, args: argparse.Namespace) -> dict[str, object]:
+    if args.allow_dtmf_login and not args.pin:
+        raise ValidationError("--allow-dtmf-login needs --pin (the PIN callers key in)", "pin")
     async with books_scope(dsn) as books:
         shop, api_key = await books.create_shop(
-            args.name, args.phone, args.pin, address=args.address, state=args.state, gstin=args.gstin
+            args.name, args.phone, args.pin, address=args.address, state=args.state, gstin=args.gstin,
+            settings={"allow_dtmf_login": True} if args.allow_dtmf_login else None,
         )
     return {"shop_id": shop.id, "api_key": api_key}
 

@@ -18,7 +18,11 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.call.logs import call_log
 from bot.call.session import CallSetup, run_call
+from business.books import Books
+from business.errors import ShopNotFound
+from business.models import CallerShop
 from db import calls as call_rows
+from db.calls import CallRow
 from telephony.twilio import tokens
 from telephony.twilio.call_store import PostgresCallStore
 from telephony.twilio.config import TwilioConfig
@@ -31,6 +35,7 @@ from telephony.twilio.signature import is_valid_signature
 log = logging.getLogger(__name__)
 router = APIRouter()
 POLICY_VIOLATION = 1008
+DTMF_LOGIN_ROLE = "dtmf_login"  # calls.caller_role of a shop code + PIN login (telephony.twilio.login)
 
 
 async def _refuse(ws: WebSocket, why: str, call_sid: str = "") -> None:
@@ -69,6 +74,20 @@ async def authorise(ws: WebSocket, cfg: TwilioConfig, token: str) -> StreamStart
     return start
 
 
+async def caller_of(books: Books, call: CallRow) -> CallerShop | None:
+    """Who the answered call is: its registered phone's shop, or (DTMF login) the shop whose owner PIN was keyed.
+
+    A DTMF login already proved the owner's PIN, so no PIN is asked again.
+    """
+    if call.caller_role == DTMF_LOGIN_ROLE and call.shop_id is not None:
+        try:
+            shop = await books.get_shop(call.shop_id)
+        except ShopNotFound:
+            return None
+        return CallerShop(shop=shop, phone=call.from_phone, role="owner", has_pin=False)
+    return await books.shop_by_phone(call.from_phone)
+
+
 def make_transport(
     ws: WebSocket, cfg: TwilioConfig, start: StreamStart
 ) -> tuple[FastAPIWebsocketTransport, GuardedTwilioFrameSerializer]:
@@ -105,7 +124,7 @@ async def media_stream(ws: WebSocket, token: str) -> None:
     pool = ws.app.state.pool
     books = ws.app.state.books
     call = await call_rows.get_call(pool, start.call_sid)
-    caller = await books.shop_by_phone(call.from_phone) if call is not None and call.shop_id else None
+    caller = await caller_of(books, call) if call is not None and call.shop_id else None
     if call is None or caller is None or caller.shop.id != call.shop_id:
         await _refuse(ws, "no answered call for this stream", start.call_sid)
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from twilio.twiml.voice_response import Connect, Say, Stream, VoiceResponse
+from twilio.twiml.voice_response import Connect, Gather, Say, Stream, VoiceResponse
 
 
 def connect_stream(stream_url: str, parameters: dict[str, str]) -> str:
@@ -21,5 +21,23 @@ def refuse(message: str, language: str = "en-IN") -> str:
     """A short spoken sorry, then the call ends."""
     response = VoiceResponse()
     response.append(Say(message, language=language))
+    response.hangup()
+    return str(response)
+
+
+def gather_digits(
+    prompt: str, action_url: str, *, timeout_s: int = 8, fallback: str = "", language: str = "en-IN"
+) -> str:
+    """`<Gather input="dtmf" finishOnKey="#">` posting the keyed digits to `action_url`.
+
+    If the caller keys nothing, Twilio goes on past the Gather: `fallback` is
+    said and the call ends, so a silent line is never left open.
+    """
+    response = VoiceResponse()
+    gather = Gather(input="dtmf", finish_on_key="#", action=action_url, method="POST", timeout=timeout_s)
+    gather.append(Say(prompt, language=language))
+    response.append(gather)
+    if fallback:
+        response.append(Say(fallback, language=language))
     response.hangup()
     return str(response)

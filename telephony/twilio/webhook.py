@@ -4,7 +4,8 @@ Checks X-Twilio-Signature against PUBLIC_BASE_URL + path (403 otherwise),
 resolves the caller's number to a shop through its registered phones, records
 the call once per CallSid, and answers `<Connect><Stream>` with a short-lived,
 single-use token bound to the CallSid in the stream URL's path. A stranger hears
-a short sorry and the call ends.
+a short sorry and the call ends, unless some shop allows DTMF logins: then the
+stranger is asked for a shop code and PIN (`telephony.twilio.login`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from fastapi import APIRouter, Request, Response
 
 from bot.call.logs import call_log
+from db import call_logins
 from db import calls as call_rows
 from telephony.twilio import tokens, twiml
 from telephony.twilio.config import TwilioConfig
@@ -28,6 +30,9 @@ _PHONE_RE = re.compile(r"^\+?[0-9]{6,16}$")
 ENDED = {"completed", "refused", "failed", "busy", "no-answer", "canceled"}
 SORRY = "Sorry, this number is not registered with any shop. Goodbye."
 TWIML = "application/xml"
+LOGIN_PATH = "/twilio/voice/login"
+ASK_CODE = "This number is not registered. Enter your shop code, then press hash."
+NO_INPUT = "Sorry, nothing was entered. Goodbye."
 
 
 def mask_phone(phone: str) -> str:
@@ -35,44 +40,82 @@ def mask_phone(phone: str) -> str:
     return phone[:5] + "X" * max(len(phone) - 7, 0) + phone[-2:] if len(phone) > 7 else "X" * len(phone)
 
 
-@router.post("/twilio/voice", include_in_schema=False)
-async def voice_webhook(request: Request) -> Response:
+async def signed_form(request: Request) -> dict[str, str] | None:
+    """The webhook's form fields when X-Twilio-Signature is right for PUBLIC_BASE_URL + path (+ query)."""
     cfg: TwilioConfig = request.app.state.twilio
     form = await request.form()
     params = {k: str(v) for k, v in form.multi_items()}
     url = public_url(cfg.public_base_url, request.url.path, request.url.query)
     if not is_valid_signature(cfg.auth_token, url, params, request.headers.get("X-Twilio-Signature")):
-        log.warning("voice webhook with a bad or missing signature refused")
-        return Response(status_code=403)
+        log.warning("webhook %s with a bad or missing signature refused", request.url.path)
+        return None
+    return params
 
-    call_sid = params.get("CallSid", "")
-    caller_phone = params.get("From", "").strip()
-    if not _SID_RE.match(call_sid):
-        return Response(status_code=400)
-    books = request.app.state.books
+
+def valid_call_sid(call_sid: str) -> bool:
+    return bool(_SID_RE.match(call_sid))
+
+
+def login_url(cfg: TwilioConfig, query: str = "") -> str:
+    """The absolute URL a login `<Gather>` posts to (the one its signature is computed over)."""
+    return public_url(cfg.public_base_url, LOGIN_PATH, query)
+
+
+def sorry(message: str = SORRY) -> Response:
+    return Response(twiml.refuse(message), media_type=TWIML)
+
+
+async def connect_call(
+    request: Request, *, call_sid: str, shop_id: int, from_phone: str, to_phone: str, caller_role: str,
+    language: str,
+) -> Response:
+    """Record the call once per CallSid and answer `<Connect><Stream>` with a fresh single-use token."""
+    cfg: TwilioConfig = request.app.state.twilio
     pool = request.app.state.pool
-    caller = await books.shop_by_phone(caller_phone) if _PHONE_RE.match(caller_phone) else None
-    if caller is None:
-        await call_rows.create_call(
-            pool, call_sid=call_sid, shop_id=None, from_phone=caller_phone[:32], to_phone=params.get("To", "")[:32],
-            caller_role=None, status="refused",
-        )
-        await call_rows.finish_call(pool, call_sid=call_sid, status="refused", ended_reason="unknown_caller")
-        call_log(__name__, call_sid).info("unknown caller %s refused", mask_phone(caller_phone))
-        return Response(twiml.refuse(SORRY), media_type=TWIML)
-
     row, created = await call_rows.create_call(
-        pool, call_sid=call_sid, shop_id=caller.shop.id, from_phone=caller.phone, to_phone=params.get("To", "")[:32],
-        caller_role=caller.role, status="ringing", language=caller.shop.settings.reply_language,
+        pool, call_sid=call_sid, shop_id=shop_id, from_phone=from_phone[:32], to_phone=to_phone[:32],
+        caller_role=caller_role, status="ringing", language=language,
     )
-    if row.status in ENDED or row.shop_id != caller.shop.id:
-        return Response(twiml.refuse(SORRY), media_type=TWIML)
+    if row.status in ENDED or row.shop_id != shop_id:
+        return sorry()
     token = tokens.mint(cfg.app_secret, call_sid)
     await call_rows.store_stream_token(
         pool, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
     )
     if created:
         await call_rows.purge_stream_tokens(pool)  # an indexed delete: keeps the table small
-    call_log(__name__, call_sid, caller.shop.id).info("call answered (%s)", "new" if created else "webhook retry")
+    call_log(__name__, call_sid, shop_id).info("call answered (%s)", "new" if created else "webhook retry")
     stream_url = f"{cfg.stream_base_url}/twilio/stream/{token}"
     return Response(twiml.connect_stream(stream_url, {"callSid": call_sid}), media_type=TWIML)
+
+
+@router.post("/twilio/voice", include_in_schema=False)
+async def voice_webhook(request: Request) -> Response:
+    cfg: TwilioConfig = request.app.state.twilio
+    params = await signed_form(request)
+    if params is None:
+        return Response(status_code=403)
+
+    call_sid = params.get("CallSid", "")
+    caller_phone = params.get("From", "").strip()
+    if not valid_call_sid(call_sid):
+        return Response(status_code=400)
+    books = request.app.state.books
+    pool = request.app.state.pool
+    caller = await books.shop_by_phone(caller_phone) if _PHONE_RE.match(caller_phone) else None
+    if caller is None:
+        if await call_logins.any_shop_allows(pool):
+            call_log(__name__, call_sid).info("unknown caller %s offered a DTMF login", mask_phone(caller_phone))
+            return Response(twiml.gather_digits(ASK_CODE, login_url(cfg), fallback=NO_INPUT), media_type=TWIML)
+        await call_rows.create_call(
+            pool, call_sid=call_sid, shop_id=None, from_phone=caller_phone[:32], to_phone=params.get("To", "")[:32],
+            caller_role=None, status="refused",
+        )
+        await call_rows.finish_call(pool, call_sid=call_sid, status="refused", ended_reason="unknown_caller")
+        call_log(__name__, call_sid).info("unknown caller %s refused", mask_phone(caller_phone))
+        return sorry()
+
+    return await connect_call(
+        request, call_sid=call_sid, shop_id=caller.shop.id, from_phone=caller.phone, to_phone=params.get("To", ""),
+        caller_role=caller.role, language=caller.shop.settings.reply_language,
+    )

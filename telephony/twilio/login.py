@@ -1,0 +1,123 @@
+"""POST /twilio/voice/login: a stranger's DTMF shop code, then PIN.
+
+Offered by /twilio/voice to unregistered phones when some shop sets
+`allow_dtmf_login`. Two signed `<Gather>` steps: the shop code (the shop's id)
+then `#`, answered by a PIN prompt whose action URL carries the code (Twilio
+signs the URL with its query, so the code cannot be swapped); then the PIN and
+`#`. The PIN is any PIN set on one of the shop's owner phones (the hash
+`Books` stores on `shop_phones`, checked the same way). A shop that does not exist, does not allow DTMF logins or
+has no owner PIN answers exactly like a wrong PIN (same words, a PIN check of
+the same cost), so the webhook never tells whether a code exists. Every attempt
+is recorded before it is checked; after `MAX_FAILURES_PER_CALL` failures on a
+CallSid, or `MAX_FAILURES_PER_CODE` on a shop code within `FAILURE_WINDOW_S`,
+even a right PIN is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+from urllib.parse import urlencode
+
+import asyncpg
+from fastapi import APIRouter, Request, Response
+
+from bot.call.logs import call_log
+from business import credentials
+from business.errors import ShopNotFound
+from db import call_logins
+from telephony.twilio import twiml
+from telephony.twilio.config import TwilioConfig
+from telephony.twilio.stream import DTMF_LOGIN_ROLE
+from telephony.twilio.webhook import (
+    LOGIN_PATH,
+    NO_INPUT,
+    TWIML,
+    connect_call,
+    login_url,
+    mask_phone,
+    signed_form,
+    sorry,
+    valid_call_sid,
+)
+
+router = APIRouter()
+
+MAX_FAILURES_PER_CALL = 3
+MAX_FAILURES_PER_CODE = 10
+FAILURE_WINDOW_S = 15 * 60
+ASK_PIN = "Now enter your PIN, then press hash."
+DENIED = "Sorry, that code and PIN did not match. Goodbye."
+_CODE_RE = re.compile(r"^[0-9]{1,9}$")
+_PIN_RE = re.compile(r"^[0-9]{4,8}$")
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A PIN hash nobody's PIN matches, checked when there is no real one (equal timing)."""
+    return credentials.hash_pin("00000000")
+
+
+async def _pin_matches(pool: asyncpg.Pool, shop_id: int, pin: str) -> bool:
+    """True when `pin` is the PIN of one of the shop's owner phones and the shop allows DTMF logins.
+
+    Checked against the hashes just read (not a second lookup), off the event loop.
+    """
+    hashes = await call_logins.login_pin_hashes(pool, shop_id) if _PIN_RE.match(pin) else []
+    if not hashes:
+        await asyncio.to_thread(credentials.check_pin, "x" + pin, _decoy_hash())
+        return False
+    for stored in hashes:
+        if await asyncio.to_thread(credentials.check_pin, pin, stored):
+            return True
+    return False
+
+
+@router.post(LOGIN_PATH, include_in_schema=False)
+async def login_webhook(request: Request) -> Response:
+    cfg: TwilioConfig = request.app.state.twilio
+    params = await signed_form(request)
+    if params is None:
+        return Response(status_code=403)
+    call_sid = params.get("CallSid", "")
+    if not valid_call_sid(call_sid):
+        return Response(status_code=400)
+    digits = params.get("Digits", "").strip()
+    clog = call_log(__name__, call_sid)
+    code = request.query_params.get("code")
+    if code is None:  # step 1: the shop code
+        if not digits:
+            return sorry(NO_INPUT)
+        if not _CODE_RE.match(digits):
+            return sorry(DENIED)
+        next_url = login_url(cfg, urlencode({"code": str(int(digits))}))
+        return Response(twiml.gather_digits(ASK_PIN, next_url, fallback=NO_INPUT), media_type=TWIML)
+
+    # step 2: the PIN, for the code carried in the (signed) action URL
+    if not _CODE_RE.match(code):
+        return sorry(DENIED)
+    code = str(int(code))  # "0042" and "42" are one code to the throttle
+    pool = request.app.state.pool
+    attempt = await call_logins.begin_attempt(pool, call_sid=call_sid, shop_code=code)
+    by_call, by_code = await call_logins.earlier_failures(
+        pool, attempt_id=attempt, call_sid=call_sid, shop_code=code, window_s=FAILURE_WINDOW_S
+    )
+    if by_call >= MAX_FAILURES_PER_CALL or by_code >= MAX_FAILURES_PER_CODE:
+        clog.warning("DTMF login throttled (%d failures on the call, %d on the code)", by_call, by_code)
+        return sorry(DENIED)
+    shop_id = int(code)
+    if not await _pin_matches(pool, shop_id, digits):
+        clog.info("DTMF login failed from %s", mask_phone(params.get("From", "")))
+        return sorry(DENIED)
+    try:
+        shop = await request.app.state.books.get_shop(shop_id)
+    except ShopNotFound:  # deleted between the PIN check and now
+        return sorry(DENIED)
+    await call_logins.mark_ok(pool, attempt)
+    await call_logins.purge_attempts(pool)  # an indexed delete now and then keeps the table small
+    call_log(__name__, call_sid, shop_id).info("DTMF login from %s", mask_phone(params.get("From", "")))
+    return await connect_call(
+        request, call_sid=call_sid, shop_id=shop_id, from_phone=params.get("From", "").strip(),
+        to_phone=params.get("To", ""), caller_role=DTMF_LOGIN_ROLE, language=shop.settings.reply_language,
+    )
