@@ -9,35 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from business.money import format_rupees
 from telephony.whatsapp.sender import TemplateMessage
 
 DEFAULT_TEMPLATE = "payment_reminder"
 DEFAULT_LANGUAGE = "hi"
-
-
-def _indian_grouping(rupees: int) -> str:
-    """12,34,567: last three digits, then groups of two."""
-    s = str(rupees)
-    if len(s) <= 3:
-        return s
-    head, tail = s[:-3], s[-3:]
-    groups: list[str] = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return ",".join(groups) + "," + tail
-
-
-def format_rupees(amount_paise: int) -> str:
-    """Integer paise to a rupee string: 50000 -> "₹500", 125050 -> "₹1,250.50"."""
-    sign = "-" if amount_paise < 0 else ""
-    rupees, paise = divmod(abs(amount_paise), 100)
-    text = _indian_grouping(rupees)
-    if paise:
-        text += f".{paise:02d}"
-    return f"{sign}₹{text}"
 
 
 def whatsapp_number(phone: str) -> str:

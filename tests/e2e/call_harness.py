@@ -25,6 +25,22 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 PUBLIC_BASE_URL = "https://execora.test"
+AUTH_TOKEN = "test-twilio-token"
+
+
+def call_settings(database_url: str, redis_url: str, data_dir: Any) -> Any:
+    """Settings for a call server on the test database/redis, with a known Twilio token and secret."""
+    from app.settings import Settings
+
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        redis_url=redis_url,
+        data_dir=data_dir,
+        app_secret="test-secret",  # type: ignore[arg-type]
+        twilio_auth_token=AUTH_TOKEN,  # type: ignore[arg-type]
+        twilio_account_sid="AC" + "0" * 32,
+    )
 
 
 def free_port() -> int:
