@@ -302,11 +302,11 @@ async def test_silence_prompts_then_hangs_up(server: RunningServer, pool) -> Non
     app_state.twilio = replace(original, tuning=CallTuning(silence_prompt_s=1.5, silence_hangup_s=4.0))
     try:
         call = await start_call(server, shop)
-        code = await call.wait_closed(15)
+        code = await call.wait_closed(30)
         assert code == 1000
         _, turns = await call_rows(pool, call.call_sid)
         intents = [t["intent"] for t in turns]
         assert "silence_prompt" in intents and intents[-1] == "silence_hangup"
-        assert await wait_until(lambda: server.twilio.hung_up(call.call_sid), 5)
+        assert await wait_until(lambda: server.twilio.hung_up(call.call_sid), 10)
     finally:
         app_state.twilio = original
