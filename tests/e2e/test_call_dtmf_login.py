@@ -17,9 +17,11 @@ import pytest
 
 from telephony.simulated_caller import CallerOptions, SimulatedCaller
 from tests.e2e.call_harness import (
+    AUTH_TOKEN,
     PUBLIC_BASE_URL,
     RunningServer,
     call_rows,
+    call_settings,
     create_demo_shop,
     running_server,
     unique_phone,
@@ -28,25 +30,13 @@ from tests.e2e.call_harness import (
 
 pytestmark = pytest.mark.slow
 
-AUTH_TOKEN = "test-twilio-token"
 PIN = "4321"
 
 
 @pytest.fixture(scope="module")
 def server(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    from app.settings import Settings
-
     data_dir: Path = tmp_path_factory.mktemp("call-dtmf-login")
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        redis_url=redis_url,
-        data_dir=data_dir,
-        app_secret="test-secret",  # type: ignore[arg-type]
-        twilio_auth_token=AUTH_TOKEN,  # type: ignore[arg-type]
-        twilio_account_sid="AC" + "0" * 32,
-    )
-    with running_server(settings) as srv:
+    with running_server(call_settings(database_url, redis_url, data_dir)) as srv:
         yield srv
 
 
