@@ -55,8 +55,16 @@ _PIN_RE = re.compile(r"^[0-9]{4,8}$")
 
 @functools.cache
 def _decoy_hash() -> str:
-    """A PIN hash nobody's PIN matches, checked when there is no real one (equal timing)."""
     return credentials.hash_pin("00000000")
+
+
+def _decoy_check(pin: str) -> bool:
+    """A PIN check of the usual cost that never matches, when there is no real hash (equal timing).
+
+    Runs in a worker thread, like every PIN check (the decoy hash is made there too, once).
+    """
+    credentials.check_pin("x" + pin, _decoy_hash())
+    return False
 
 
 async def _pin_matches(pool: asyncpg.Pool, shop_id: int, pin: str) -> bool:
@@ -66,8 +74,7 @@ async def _pin_matches(pool: asyncpg.Pool, shop_id: int, pin: str) -> bool:
     """
     hashes = await call_logins.login_pin_hashes(pool, shop_id) if _PIN_RE.match(pin) else []
     if not hashes:
-        await asyncio.to_thread(credentials.check_pin, "x" + pin, _decoy_hash())
-        return False
+        return await asyncio.to_thread(_decoy_check, pin)
     for stored in hashes:
         if await asyncio.to_thread(credentials.check_pin, pin, stored):
             return True
