@@ -223,8 +223,9 @@ class SimulatedCaller:
         async with self._send_lock:
             try:
                 await self._ws.send(message)
-            except websockets.ConnectionClosed:
-                self._mark_closed(None)
+            except websockets.ConnectionClosed as exc:
+                # The server's close may reach the sender before the reader: keep its code.
+                self._mark_closed(exc.rcvd.code if exc.rcvd else None)
 
     def _mark_closed(self, code: int | None) -> None:
         if not self._closed.is_set():
