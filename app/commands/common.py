@@ -8,13 +8,30 @@ counts handles per process and only the last one stops the server).
 
 from __future__ import annotations
 
+import argparse
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from app.settings import Settings
+from app.settings import Settings, load_settings
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def add_host_port_arguments(parser: argparse.ArgumentParser) -> None:
+    """--host/--port flags that override the HOST/PORT settings."""
+    parser.add_argument("--host", default=None, help="default: HOST (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="default: PORT (3000)")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, with --host/--port winning when given."""
+    overrides: dict[str, object] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    return load_settings(**overrides)
 
 
 def configure_logging(level: str = "INFO") -> None:

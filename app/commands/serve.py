@@ -11,21 +11,14 @@ import sys
 
 import uvicorn
 
-from app.commands.common import configure_logging
-from app.settings import load_settings
+from app.commands.common import add_host_port_arguments, configure_logging, settings_from_args
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="execora serve", description="Serve HTTP (uses DATABASE_URL, REDIS_URL).")
-    parser.add_argument("--host", default=None, help="default: HOST setting")
-    parser.add_argument("--port", type=int, default=None, help="default: PORT setting")
+    add_host_port_arguments(parser)
     args = parser.parse_args(argv)
-    overrides: dict[str, object] = {}
-    if args.host:
-        overrides["host"] = args.host
-    if args.port:
-        overrides["port"] = args.port
-    settings = load_settings(**overrides)
+    settings = settings_from_args(args)
     configure_logging(settings.log_level)
     if not settings.database_url or not settings.redis_url:
         print("execora serve: set DATABASE_URL and REDIS_URL (or run `execora up` for embedded ones)", file=sys.stderr)

@@ -34,9 +34,9 @@ from typing import IO
 
 import uvicorn
 
-from app.commands.common import configure_logging
+from app.commands.common import add_host_port_arguments, configure_logging, settings_from_args
 from app.commands.seed import DemoShop, demo_key_file_exists, ensure_demo_shop
-from app.settings import Settings, load_settings
+from app.settings import Settings
 
 log = logging.getLogger("execora.up")
 
@@ -267,15 +267,9 @@ def main(argv: list[str]) -> int:
         description="Run Execora: embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are unset, "
         "migrations, the demo shop, HTTP and a worker. Ctrl-C stops everything.",
     )
-    parser.add_argument("--host", default=None, help="default: HOST (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="default: PORT (3000)")
+    add_host_port_arguments(parser)
     args = parser.parse_args(argv)
-    overrides: dict[str, object] = {}
-    if args.host:
-        overrides["host"] = args.host
-    if args.port:
-        overrides["port"] = args.port
-    settings = load_settings(**overrides)
+    settings = settings_from_args(args)
     configure_logging(settings.log_level)
     stop = _Stop()
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
