@@ -253,18 +253,29 @@ async def _audio_src(request: Request, call: call_rows.CallRow) -> tuple[str | N
     return link, None
 
 
-@router.get("/calls/{call_sid}", response_class=HTMLResponse)
-async def call_page(request: Request, call_sid: str) -> Response:
+async def _viewer_and_call(
+    request: Request, call_sid: str, what: str
+) -> tuple[Viewer, call_rows.CallRow] | Response:
+    """The signed-in viewer and one of their shop's calls, or the page to answer instead
+    (sign-in, or the same 404 for a malformed sid, a missing call and another shop's call)."""
     viewer = await _viewer(request)
     if viewer is None:
         return _to_login()
     if not _CALL_SID.match(call_sid):
-        return _not_found(request, viewer, "call")
-    pool = request.app.state.pool
-    call = await call_rows.get_call(pool, call_sid, shop_id=viewer.shop.id)
+        return _not_found(request, viewer, what)
+    call = await call_rows.get_call(request.app.state.pool, call_sid, shop_id=viewer.shop.id)
     if call is None:
-        return _not_found(request, viewer, "call")
-    turns = await call_rows.list_turns(pool, call.id)
+        return _not_found(request, viewer, what)
+    return viewer, call
+
+
+@router.get("/calls/{call_sid}", response_class=HTMLResponse)
+async def call_page(request: Request, call_sid: str) -> Response:
+    found = await _viewer_and_call(request, call_sid, "call")
+    if isinstance(found, Response):
+        return found
+    viewer, call = found
+    turns = await call_rows.list_turns(request.app.state.pool, call.id)
     audio, audio_note = await _audio_src(request, call)
     return _page(
         request, "call.html", viewer, call=call, turns=turns, audio=audio, audio_note=audio_note,
@@ -275,16 +286,11 @@ async def call_page(request: Request, call_sid: str) -> Response:
 @router.get("/calls/{call_sid}/recording")
 async def call_recording(request: Request, call_sid: str) -> Response:
     """A local recording through the session (only used when there is no APP_SECRET to sign links)."""
-    viewer = await _viewer(request)
-    if viewer is None:
-        return _to_login()
-    if not _CALL_SID.match(call_sid):
-        return _not_found(request, viewer, "recording")
-    pool = request.app.state.pool
-    call = await call_rows.get_call(pool, call_sid, shop_id=viewer.shop.id)
-    if call is None:
-        return _not_found(request, viewer, "recording")
-    async with pool.acquire() as conn:
+    found = await _viewer_and_call(request, call_sid, "recording")
+    if isinstance(found, Response):
+        return found
+    viewer, call = found
+    async with request.app.state.pool.acquire() as conn:
         rec = await get_recording(conn, call.id)
     recordings_dir = Path(request.app.state.settings.recordings_dir)
     path = resolve_path(recordings_dir, rec.path) if rec and rec.status != UPLOADED else None
