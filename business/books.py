@@ -122,6 +122,15 @@ class Books:
         async with self._uow() as uow:
             return await fn(uow)
 
+    async def _read_one(
+        self, fetch: Callable[[UnitOfWork], Awaitable[T | None]], missing: Callable[[], Exception]
+    ) -> T:
+        """One row by a read-only lookup, or the not-found error `missing()` builds."""
+        found = await self._read(fetch)
+        if found is None:
+            raise missing()
+        return found
+
     @staticmethod
     async def _shop(uow: UnitOfWork, shop_id: int) -> Shop:
         shop = await uow.shops.get(shop_id)
@@ -625,25 +634,15 @@ class Books:
 
     async def get_invoice(self, shop_id: int, invoice_id: int) -> Invoice:
         """Raises InvoiceNotFound."""
-
-        async def run(uow: UnitOfWork) -> Invoice:
-            inv = await uow.invoices.get(shop_id, invoice_id)
-            if inv is None:
-                raise InvoiceNotFound(invoice_id)
-            return inv
-
-        return await self._read(run)
+        return await self._read_one(
+            lambda uow: uow.invoices.get(shop_id, invoice_id), lambda: InvoiceNotFound(invoice_id)
+        )
 
     async def get_invoice_by_no(self, shop_id: int, invoice_no: str) -> Invoice:
         """Raises InvoiceNotFound."""
-
-        async def run(uow: UnitOfWork) -> Invoice:
-            inv = await uow.invoices.get_by_no(shop_id, invoice_no.strip())
-            if inv is None:
-                raise InvoiceNotFound(invoice_no)
-            return inv
-
-        return await self._read(run)
+        return await self._read_one(
+            lambda uow: uow.invoices.get_by_no(shop_id, invoice_no.strip()), lambda: InvoiceNotFound(invoice_no)
+        )
 
     async def list_invoices(
         self, shop_id: int, *, customer_id: int | None = None, day: date | None = None, limit: int = 50
@@ -660,14 +659,9 @@ class Books:
     async def last_invoice(self, shop_id: int, customer_id: int | None) -> Invoice:
         """The customer's newest issued invoice (None: walk-ins), for "aakhri bill cancel karo".
         Raises InvoiceNotFound."""
-
-        async def run(uow: UnitOfWork) -> Invoice:
-            inv = await uow.invoices.last_for_customer(shop_id, customer_id)
-            if inv is None:
-                raise InvoiceNotFound(None)
-            return inv
-
-        return await self._read(run)
+        return await self._read_one(
+            lambda uow: uow.invoices.last_for_customer(shop_id, customer_id), lambda: InvoiceNotFound(None)
+        )
 
     async def cancel_invoice(
         self, shop_id: int, invoice_id: int, *, idempotency_key: str | None = None
@@ -870,14 +864,9 @@ class Books:
 
     async def get_reminder(self, shop_id: int, reminder_id: int) -> Reminder:
         """Raises ReminderNotFound."""
-
-        async def run(uow: UnitOfWork) -> Reminder:
-            r = await uow.reminders.get(shop_id, reminder_id)
-            if r is None:
-                raise ReminderNotFound(reminder_id)
-            return r
-
-        return await self._read(run)
+        return await self._read_one(
+            lambda uow: uow.reminders.get(shop_id, reminder_id), lambda: ReminderNotFound(reminder_id)
+        )
 
 
 # --- input checks (pure) ---------------------------------------------------------
