@@ -32,6 +32,7 @@ import httpx  # noqa: E402
 
 from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from business.turns import CallTurn  # noqa: E402
 from db import calls as call_rows  # noqa: E402
 from db.migrate import apply_migrations  # noqa: E402
 
@@ -53,19 +54,20 @@ async def _seed(pool: asyncpg.Pool, shop_id: int, calls: int, turns: int) -> lis
 
 async def _seed_call(pool: asyncpg.Pool, shop_id: int, i: int, turns: int) -> str:
     sid = "CA" + secrets.token_hex(16)
-    await call_rows.create_call(
-        pool, call_sid=sid, shop_id=shop_id, from_phone=f"+9198{i:08d}", to_phone="+918000000000",
-        caller_role="owner", status="in-progress",
-    )
-    for t in range(turns):
-        await call_rows.record_turn(
-            pool, call_sid=sid, turn_no=t, source="speech", heard=f"Rahul ko {t} doodh udhaar",
-            intent="create_invoice", entities={"customer": "Rahul", "items": [{"product": "doodh", "quantity": t}]},
-            action="create_invoice", result={"ok": True, "invoice_no": f"25-26/{i:06d}"},
-            reply="Rahul ke naam bill ban gaya", confidence=0.9,
-            timings={"speech_end": 1000, "understood": 1120, "action_done": 1180, "first_reply_audio": 1500},
+    async with pool.acquire() as conn:
+        await call_rows.create_call(
+            conn, call_sid=sid, shop_id=shop_id, from_phone=f"+9198{i:08d}", to_phone="+918000000000",
+            caller_role="owner", status="in-progress",
         )
-    await call_rows.finish_call(pool, call_sid=sid, status="completed", ended_reason="caller_hung_up")
+        for t in range(turns):
+            await call_rows.record_turn(conn, sid, CallTurn(
+                turn_no=t, source="speech", heard=f"Rahul ko {t} doodh udhaar", intent="create_invoice",
+                entities={"customer": "Rahul", "items": [{"product": "doodh", "quantity": t}]},
+                action="create_invoice", result={"ok": True, "invoice_no": f"25-26/{i:06d}"},
+                reply="Rahul ke naam bill ban gaya", confidence=0.9,
+                timings={"speech_end": 1000, "understood": 1120, "action_done": 1180, "first_reply_audio": 1500},
+            ))
+        await call_rows.finish_call(conn, call_sid=sid, status="completed", ended_reason="caller_hung_up")
     return sid
 
 

@@ -225,7 +225,8 @@ async def calls_page(request: Request) -> Response:
         return _to_login()
     page = _page_no(request.query_params.get("page"))
     pool = request.app.state.pool
-    rows = await call_rows.list_calls(pool, viewer.shop.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    async with pool.acquire() as conn:
+        rows = await call_rows.list_calls(conn, viewer.shop.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     counts = await turn_counts(pool, [c.id for c in rows])
@@ -263,7 +264,8 @@ async def _viewer_and_call(
         return _to_login()
     if not _CALL_SID.match(call_sid):
         return _not_found(request, viewer, what)
-    call = await call_rows.get_call(request.app.state.pool, call_sid, shop_id=viewer.shop.id)
+    async with request.app.state.pool.acquire() as conn:
+        call = await call_rows.get_call(conn, call_sid, shop_id=viewer.shop.id)
     if call is None:
         return _not_found(request, viewer, what)
     return viewer, call
@@ -275,7 +277,8 @@ async def call_page(request: Request, call_sid: str) -> Response:
     if isinstance(found, Response):
         return found
     viewer, call = found
-    turns = await call_rows.list_turns(request.app.state.pool, call.id)
+    async with request.app.state.pool.acquire() as conn:
+        turns = await call_rows.list_turns(conn, call.id)
     audio, audio_note = await _audio_src(request, call)
     return _page(
         request, "call.html", viewer, call=call, turns=turns, audio=audio, audio_note=audio_note,

@@ -2,7 +2,8 @@
 
 An attempt is recorded as failed *before* its PIN is checked and marked ok only
 once it verifies, so parallel guesses cannot slip past the limits; the counts
-live in Postgres, shared by every app process.
+live in Postgres, shared by every app process. Every function takes a
+connection: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import asyncpg
 _ALLOWS = "(s.settings->>'allow_dtmf_login') = 'true'"
 
 
-async def any_shop_allows(pool: asyncpg.Pool) -> bool:
+async def any_shop_allows(conn: asyncpg.Connection) -> bool:
     """True when at least one shop accepts DTMF logins (then strangers are offered one)."""
-    value = await pool.fetchval(f"SELECT EXISTS (SELECT 1 FROM shops s WHERE {_ALLOWS})")
+    value = await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM shops s WHERE {_ALLOWS})")
     return bool(value)
 
 
-async def login_pin_hashes(pool: asyncpg.Pool, shop_id: int) -> list[str]:
+async def login_pin_hashes(conn: asyncpg.Connection, shop_id: int) -> list[str]:
     """PIN hashes of the shop's owner phones, when the shop allows DTMF logins (else none).
 
     A DTMF login may use any of these PINs; a phone without a PIN never opens one.
     """
-    rows = await pool.fetch(
+    rows = await conn.fetch(
         f"""SELECT p.pin_hash FROM shop_phones p JOIN shops s ON s.id = p.shop_id
             WHERE p.shop_id = $1 AND p.role = 'owner' AND p.pin_hash IS NOT NULL AND {_ALLOWS}
             ORDER BY p.id""",
@@ -32,19 +33,19 @@ async def login_pin_hashes(pool: asyncpg.Pool, shop_id: int) -> list[str]:
     return [str(r["pin_hash"]) for r in rows]
 
 
-async def begin_attempt(pool: asyncpg.Pool, *, call_sid: str, shop_code: str) -> int:
+async def begin_attempt(conn: asyncpg.Connection, *, call_sid: str, shop_code: str) -> int:
     """Record an attempt (failed until `mark_ok`); returns its id."""
-    value = await pool.fetchval(
+    value = await conn.fetchval(
         "INSERT INTO call_login_attempts (call_sid, shop_code) VALUES ($1, $2) RETURNING id", call_sid, shop_code
     )
     return int(value)
 
 
 async def earlier_failures(
-    pool: asyncpg.Pool, *, attempt_id: int, call_sid: str, shop_code: str, window_s: int
+    conn: asyncpg.Connection, *, attempt_id: int, call_sid: str, shop_code: str, window_s: int
 ) -> tuple[int, int]:
     """(failures on this CallSid, failures on this shop code within `window_s`) before `attempt_id`."""
-    row = await pool.fetchrow(
+    row = await conn.fetchrow(
         """SELECT
                (SELECT count(*) FROM call_login_attempts
                  WHERE call_sid = $2 AND NOT ok AND id < $1) AS by_call,
@@ -57,13 +58,13 @@ async def earlier_failures(
     return int(row["by_call"]), int(row["by_code"])
 
 
-async def mark_ok(pool: asyncpg.Pool, attempt_id: int) -> None:
-    await pool.execute("UPDATE call_login_attempts SET ok = true WHERE id = $1", attempt_id)
+async def mark_ok(conn: asyncpg.Connection, attempt_id: int) -> None:
+    await conn.execute("UPDATE call_login_attempts SET ok = true WHERE id = $1", attempt_id)
 
 
-async def purge_attempts(pool: asyncpg.Pool, older_than_s: int = 86_400) -> int:
+async def purge_attempts(conn: asyncpg.Connection, older_than_s: int = 86_400) -> int:
     """Drop attempts older than `older_than_s`; returns how many."""
-    result = await pool.execute(
+    result = await conn.execute(
         "DELETE FROM call_login_attempts WHERE created_at < now() - make_interval(secs => $1)", float(older_than_s)
     )
     return int(result.split()[-1])

@@ -3,19 +3,22 @@
 Rows leave this module as frozen dataclasses (never asyncpg Records). Call rows
 are idempotent on CallSid (Twilio retries webhooks); stream tokens are stored
 by hash, single-use and short-lived, so any app process can take the stream.
+Every function takes a connection: the caller owns the transaction. Turns go
+in and come out as `business.turns.CallTurn`, the one shape of a turn.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
+from business.turns import CallTurn
+
 _CALL_COLUMNS = """id, shop_id, call_sid, from_phone, to_phone, status, started_at, ended_at, language,
     recording_path, recording_status, stream_sid, caller_role, ended_reason,
-    recording_duration_s, recording_size_bytes, recording_bucket, recording_object_key"""
+    recording_duration_s, recording_size_bytes, recording_bucket, recording_object_key, channel"""
 
 
 @dataclass(frozen=True)
@@ -38,33 +41,21 @@ class CallRow:
     recording_size_bytes: int | None
     recording_bucket: str | None = None  # set by the upload job (migration 0021)
     recording_object_key: str | None = None
-
-
-@dataclass(frozen=True)
-class TurnRow:
-    turn_no: int
-    source: str
-    heard: str
-    intent: str | None
-    entities: dict[str, Any]
-    action: str | None
-    result: dict[str, Any] | None
-    reply: str
-    confidence: float | None
-    timings: dict[str, Any] = field(default_factory=dict)
-    created_at: datetime | None = None
+    channel: str = "twilio"  # how the call came in: twilio, chat, ... (migration 0030)
 
 
 def _call(row: asyncpg.Record) -> CallRow:
     return CallRow(**dict(row))
 
 
-def _turn(row: asyncpg.Record) -> TurnRow:
-    return TurnRow(**dict(row))
+def _turn(row: asyncpg.Record) -> CallTurn:
+    fields = dict(row)
+    fields["result"] = fields["result"] or {}
+    return CallTurn(**fields)
 
 
 async def create_call(
-    pool: asyncpg.Pool,
+    conn: asyncpg.Connection,
     *,
     call_sid: str,
     shop_id: int | None,
@@ -73,36 +64,37 @@ async def create_call(
     caller_role: str | None,
     status: str,
     language: str | None = None,
+    channel: str = "twilio",
 ) -> tuple[CallRow, bool]:
     """Insert the call once; a retried webhook gets the existing row. Returns (row, created)."""
-    row = await pool.fetchrow(
-        f"""INSERT INTO calls (call_sid, shop_id, from_phone, to_phone, caller_role, status, language)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+    row = await conn.fetchrow(
+        f"""INSERT INTO calls (call_sid, shop_id, from_phone, to_phone, caller_role, status, language, channel)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (call_sid) DO NOTHING
             RETURNING {_CALL_COLUMNS}""",
-        call_sid, shop_id, from_phone, to_phone, caller_role, status, language,
+        call_sid, shop_id, from_phone, to_phone, caller_role, status, language, channel,
     )
     if row is not None:
         return _call(row), True
-    existing = await get_call(pool, call_sid)
+    existing = await get_call(conn, call_sid)
     assert existing is not None
     return existing, False
 
 
-async def get_call(pool: asyncpg.Pool, call_sid: str, shop_id: int | None = None) -> CallRow | None:
+async def get_call(conn: asyncpg.Connection, call_sid: str, shop_id: int | None = None) -> CallRow | None:
     """One call by CallSid (restricted to `shop_id` when given)."""
     if shop_id is None:
-        row = await pool.fetchrow(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_sid = $1", call_sid)
+        row = await conn.fetchrow(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_sid = $1", call_sid)
     else:
-        row = await pool.fetchrow(
+        row = await conn.fetchrow(
             f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_sid = $1 AND shop_id = $2", call_sid, shop_id
         )
     return _call(row) if row else None
 
 
-async def list_calls(pool: asyncpg.Pool, shop_id: int, *, limit: int = 50, offset: int = 0) -> list[CallRow]:
+async def list_calls(conn: asyncpg.Connection, shop_id: int, *, limit: int = 50, offset: int = 0) -> list[CallRow]:
     """The shop's calls, newest first."""
-    rows = await pool.fetch(
+    rows = await conn.fetch(
         f"""SELECT {_CALL_COLUMNS} FROM calls WHERE shop_id = $1
             ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3""",
         shop_id, limit, offset,
@@ -110,21 +102,21 @@ async def list_calls(pool: asyncpg.Pool, shop_id: int, *, limit: int = 50, offse
     return [_call(r) for r in rows]
 
 
-async def store_stream_token(pool: asyncpg.Pool, *, call_sid: str, token_hash: str, ttl_s: int) -> None:
+async def store_stream_token(conn: asyncpg.Connection, *, call_sid: str, token_hash: str, ttl_s: int) -> None:
     """Remember a freshly minted token's hash for `ttl_s` seconds."""
-    await pool.execute(
+    await conn.execute(
         """INSERT INTO call_stream_tokens (token_hash, call_sid, expires_at)
            VALUES ($1, $2, now() + make_interval(secs => $3))""",
         token_hash, call_sid, float(ttl_s),
     )
 
 
-async def consume_stream_token(pool: asyncpg.Pool, *, token_hash: str, call_sid: str) -> bool:
+async def consume_stream_token(conn: asyncpg.Connection, *, token_hash: str, call_sid: str) -> bool:
     """Use the token once: true only if it exists, is bound to `call_sid`, unused and unexpired.
 
     A single UPDATE ... RETURNING, so two sockets racing for one token cannot both win.
     """
-    row = await pool.fetchrow(
+    row = await conn.fetchrow(
         """UPDATE call_stream_tokens SET used_at = now()
            WHERE token_hash = $1 AND call_sid = $2 AND used_at IS NULL AND expires_at > now()
            RETURNING 1""",
@@ -133,24 +125,24 @@ async def consume_stream_token(pool: asyncpg.Pool, *, token_hash: str, call_sid:
     return row is not None
 
 
-async def purge_stream_tokens(pool: asyncpg.Pool, older_than_s: int = 3600) -> int:
+async def purge_stream_tokens(conn: asyncpg.Connection, older_than_s: int = 3600) -> int:
     """Drop tokens that expired more than `older_than_s` ago; returns how many."""
-    result = await pool.execute(
+    result = await conn.execute(
         "DELETE FROM call_stream_tokens WHERE expires_at < now() - make_interval(secs => $1)",
         float(older_than_s),
     )
     return int(result.split()[-1])
 
 
-async def mark_streaming(pool: asyncpg.Pool, *, call_sid: str, stream_sid: str) -> None:
-    await pool.execute(
+async def mark_streaming(conn: asyncpg.Connection, *, call_sid: str, stream_sid: str) -> None:
+    await conn.execute(
         "UPDATE calls SET status = 'in-progress', stream_sid = $2 WHERE call_sid = $1", call_sid, stream_sid
     )
 
 
-async def finish_call(pool: asyncpg.Pool, *, call_sid: str, status: str, ended_reason: str) -> None:
+async def finish_call(conn: asyncpg.Connection, *, call_sid: str, status: str, ended_reason: str) -> None:
     """Close the call row once (a second finish keeps the first end time and reason)."""
-    await pool.execute(
+    await conn.execute(
         """UPDATE calls SET status = $2, ended_reason = COALESCE(ended_reason, $3),
                   ended_at = COALESCE(ended_at, now())
            WHERE call_sid = $1""",
@@ -158,9 +150,9 @@ async def finish_call(pool: asyncpg.Pool, *, call_sid: str, status: str, ended_r
     )
 
 
-async def next_turn_no(pool: asyncpg.Pool, call_sid: str) -> int:
+async def next_turn_no(conn: asyncpg.Connection, call_sid: str) -> int:
     """The number the call's next turn gets (turns continue across a reconnect)."""
-    value = await pool.fetchval(
+    value = await conn.fetchval(
         """SELECT COALESCE(MAX(t.turn_no) + 1, 0) FROM call_turns t
            JOIN calls c ON c.id = t.call_id WHERE c.call_sid = $1""",
         call_sid,
@@ -168,23 +160,9 @@ async def next_turn_no(pool: asyncpg.Pool, call_sid: str) -> int:
     return int(value or 0)
 
 
-async def record_turn(
-    pool: asyncpg.Pool,
-    *,
-    call_sid: str,
-    turn_no: int,
-    source: str,
-    heard: str,
-    intent: str | None,
-    entities: dict[str, Any],
-    action: str | None,
-    result: dict[str, Any],
-    reply: str,
-    confidence: float | None,
-    timings: dict[str, Any],
-) -> None:
+async def record_turn(conn: asyncpg.Connection, call_sid: str, turn: CallTurn) -> None:
     """Store one turn; re-recording the same turn number replaces it (idempotent)."""
-    await pool.execute(
+    await conn.execute(
         """INSERT INTO call_turns (call_id, turn_no, source, heard, intent, entities, action, result,
                                    reply, confidence, timings)
            SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM calls c WHERE c.call_sid = $1
@@ -192,12 +170,13 @@ async def record_turn(
                source = EXCLUDED.source, heard = EXCLUDED.heard, intent = EXCLUDED.intent,
                entities = EXCLUDED.entities, action = EXCLUDED.action, result = EXCLUDED.result,
                reply = EXCLUDED.reply, confidence = EXCLUDED.confidence, timings = EXCLUDED.timings""",
-        call_sid, turn_no, source, heard, intent, entities, action, result, reply, confidence, timings,
+        call_sid, turn.turn_no, turn.source, turn.heard, turn.intent, turn.entities, turn.action, turn.result,
+        turn.reply, turn.confidence, turn.timings,
     )
 
 
-async def list_turns(pool: asyncpg.Pool, call_id: int) -> list[TurnRow]:
-    rows = await pool.fetch(
+async def list_turns(conn: asyncpg.Connection, call_id: int) -> list[CallTurn]:
+    rows = await conn.fetch(
         """SELECT turn_no, source, heard, intent, entities, action, result, reply, confidence, timings,
                   created_at
            FROM call_turns WHERE call_id = $1 ORDER BY turn_no""",
@@ -207,10 +186,10 @@ async def list_turns(pool: asyncpg.Pool, call_id: int) -> list[TurnRow]:
 
 
 async def register_recording(
-    pool: asyncpg.Pool, *, call_sid: str, path: str, duration_s: float, size_bytes: int
+    conn: asyncpg.Connection, *, call_sid: str, path: str, duration_s: float, size_bytes: int
 ) -> int | None:
     """Put the local WAV's location on the call row; returns the call id (None if unknown)."""
-    value = await pool.fetchval(
+    value = await conn.fetchval(
         """UPDATE calls SET recording_path = $2, recording_status = 'local',
                   recording_duration_s = $3, recording_size_bytes = $4
            WHERE call_sid = $1 RETURNING id""",

@@ -17,6 +17,7 @@ from bot.call.session import CallTuning
 from bot.understanding.llm_fallback import LLMConfig
 from bot.understanding.service import Understanding
 from bot.voice.config import VoiceConfig
+from business.turns import CallTurn
 from db import calls as call_rows
 from telephony.twilio.config import TwilioConfig
 
@@ -74,7 +75,7 @@ def _recording_view(c: call_rows.CallRow) -> dict[str, Any] | None:
     }
 
 
-def _turn_view(t: call_rows.TurnRow) -> dict[str, Any]:
+def _turn_view(t: CallTurn) -> dict[str, Any]:
     return {
         "turn_no": t.turn_no,
         "source": t.source,
@@ -96,7 +97,8 @@ async def list_calls(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
-    rows = await call_rows.list_calls(request.app.state.pool, shop.id, limit=limit, offset=offset)
+    async with request.app.state.pool.acquire() as conn:
+        rows = await call_rows.list_calls(conn, shop.id, limit=limit, offset=offset)
     return [_call_view(c) for c in rows]
 
 
@@ -104,9 +106,9 @@ async def list_calls(
 async def get_call(
     request: Request, shop: ShopDep, call_sid: Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$")]
 ) -> dict[str, Any]:
-    pool = request.app.state.pool
-    call = await call_rows.get_call(pool, call_sid, shop_id=shop.id)
-    if call is None:
-        raise ApiError(404, "call_not_found", "no such call for this shop")
-    turns = await call_rows.list_turns(pool, call.id)
+    async with request.app.state.pool.acquire() as conn:
+        call = await call_rows.get_call(conn, call_sid, shop_id=shop.id)
+        if call is None:
+            raise ApiError(404, "call_not_found", "no such call for this shop")
+        turns = await call_rows.list_turns(conn, call.id)
     return {**_call_view(call), "turns": [_turn_view(t) for t in turns]}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from pipecat.frames.frames import SystemFrame
+
+from business.turns import CallTurn
 
 
 @dataclass
@@ -14,16 +15,7 @@ class TurnResultFrame(SystemFrame):
     stamps the reply's first audio and stores the turn. A system frame, so an
     interruption (barge-in) can never drop it from a queue."""
 
-    turn_no: int = 0
-    heard: str = ""
-    source: str = "speech"
-    intent: str | None = None
-    entities: dict[str, Any] = field(default_factory=dict)
-    action: str | None = None
-    result: dict[str, Any] = field(default_factory=dict)
-    reply: str = ""
-    confidence: float | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    turn: CallTurn | None = None
 
 
 @dataclass

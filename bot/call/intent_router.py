@@ -154,20 +154,7 @@ class IntentRouter(FrameProcessor):
     async def _speak(self, outcome: Outcome, heard: _Heard) -> None:
         timings = dict(heard.timings or {})
         timings.update(outcome.timings)
-        await self.push_frame(
-            TurnResultFrame(
-                turn_no=outcome.turn_no,
-                heard=outcome.heard,
-                source=outcome.source,
-                intent=outcome.intent,
-                entities=outcome.entities,
-                action=outcome.action,
-                result=outcome.result,
-                reply=outcome.reply,
-                confidence=heard.confidence,
-                timings=timings,
-            )
-        )
+        await self.push_frame(TurnResultFrame(turn=outcome.to_turn(heard.confidence, timings)))
         if outcome.reply:
             await self.push_frame(TTSSpeakFrame(outcome.reply, append_to_context=False))
         if outcome.end_call:

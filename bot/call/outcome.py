@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from business.turns import CallTurn
+
 
 @dataclass
 class Outcome:
@@ -25,3 +27,11 @@ class Outcome:
     result: dict[str, Any] = field(default_factory=dict)
     end_call: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+
+    def to_turn(self, confidence: float | None, timings: dict[str, float]) -> CallTurn:
+        """The turn record of this outcome, with the stage times heard before it."""
+        return CallTurn(
+            turn_no=self.turn_no, heard=self.heard, source=self.source, intent=self.intent,
+            entities=self.entities, action=self.action, result=self.result, reply=self.reply,
+            confidence=confidence, timings={**timings, **self.timings},
+        )

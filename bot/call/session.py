@@ -35,7 +35,7 @@ from bot.call.clock import CallClock
 from bot.call.conversation import Conversation, ParseFn
 from bot.call.intent_router import IntentRouter
 from bot.call.logs import call_log
-from bot.call.ports import CallStore, TurnRecord
+from bot.call.ports import CallStore
 from bot.call.recording import SavedRecording, save_recording
 from bot.call.shared_vad import SharedSileroVADAnalyzer
 from bot.call.silence_watchdog import SilenceWatchdog
@@ -45,6 +45,7 @@ from bot.call.turn_recorder import TurnRecorder
 from business.books import Books
 from business.models import CallerShop
 from business.ports import JobQueue
+from business.turns import CallTurn
 
 log = logging.getLogger(__name__)
 SAMPLE_RATE = 8000
@@ -90,7 +91,7 @@ class CallSummary:
     call_sid: str
     ended_by: str  # "bot", "caller", "error"
     end_code: str | None
-    turns: list[TurnRecord]
+    turns: list[CallTurn]
     recording: SavedRecording | None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 
 from pipecat.frames.frames import CancelFrame, EndFrame, Frame, TTSAudioRawFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
@@ -19,7 +18,8 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from bot.call.clock import CallClock
 from bot.call.frames import TurnResultFrame
 from bot.call.logs import call_log
-from bot.call.ports import CallStore, TurnRecord
+from bot.call.ports import CallStore
+from business.turns import CallTurn
 
 log = logging.getLogger(__name__)
 
@@ -32,33 +32,20 @@ class TurnRecorder(FrameProcessor):
         self._store = store
         self._call_sid = call_sid
         self._clock = clock
-        self._pending: TurnRecord | None = None
+        self._pending: CallTurn | None = None
         self._writes: set[asyncio.Task[None]] = set()
-        self.recorded: list[TurnRecord] = []
+        self.recorded: list[CallTurn] = []
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
         if isinstance(frame, TurnResultFrame):
             self._flush()
-            self._pending = TurnRecord(
-                turn_no=frame.turn_no,
-                heard=frame.heard,
-                source=frame.source,
-                intent=frame.intent,
-                entities=frame.entities,
-                action=frame.action,
-                result=frame.result,
-                reply=frame.reply,
-                confidence=frame.confidence,
-                timings=dict(frame.timings),
-            )
-            if not frame.reply:
+            self._pending = frame.turn
+            if frame.turn is not None and not frame.turn.reply:
                 self._flush()
             return  # consumed: nothing downstream needs it
         if isinstance(frame, TTSAudioRawFrame) and self._pending is not None:
-            timings = dict(self._pending.timings)
-            timings["first_reply_audio"] = self._clock.now_ms()
-            self._pending = replace(self._pending, timings=timings)
+            self._pending = self._pending.with_timing("first_reply_audio", self._clock.now_ms())
             self._flush()
         elif isinstance(frame, (EndFrame, CancelFrame)):
             self._flush()
@@ -73,7 +60,7 @@ class TurnRecorder(FrameProcessor):
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)
 
-    async def _write(self, turn: TurnRecord) -> None:
+    async def _write(self, turn: CallTurn) -> None:
         try:
             await self._store.record_turn(self._call_sid, turn)
         except Exception:  # the outer edge of a background write: log, never crash the call

@@ -72,7 +72,10 @@ async def _pin_matches(pool: asyncpg.Pool, shop_id: int, pin: str) -> bool:
 
     Checked against the hashes just read (not a second lookup), off the event loop.
     """
-    hashes = await call_logins.login_pin_hashes(pool, shop_id) if _PIN_RE.match(pin) else []
+    hashes: list[str] = []
+    if _PIN_RE.match(pin):
+        async with pool.acquire() as conn:
+            hashes = await call_logins.login_pin_hashes(conn, shop_id)
     if not hashes:
         return await asyncio.to_thread(_decoy_check, pin)
     for stored in hashes:
@@ -106,10 +109,11 @@ async def login_webhook(request: Request) -> Response:
         return sorry(DENIED)
     code = str(int(code))  # "0042" and "42" are one code to the throttle
     pool = request.app.state.pool
-    attempt = await call_logins.begin_attempt(pool, call_sid=call_sid, shop_code=code)
-    by_call, by_code = await call_logins.earlier_failures(
-        pool, attempt_id=attempt, call_sid=call_sid, shop_code=code, window_s=FAILURE_WINDOW_S
-    )
+    async with pool.acquire() as conn:
+        attempt = await call_logins.begin_attempt(conn, call_sid=call_sid, shop_code=code)
+        by_call, by_code = await call_logins.earlier_failures(
+            conn, attempt_id=attempt, call_sid=call_sid, shop_code=code, window_s=FAILURE_WINDOW_S
+        )
     if by_call >= MAX_FAILURES_PER_CALL or by_code >= MAX_FAILURES_PER_CODE:
         clog.warning("DTMF login throttled (%d failures on the call, %d on the code)", by_call, by_code)
         return sorry(DENIED)
@@ -121,8 +125,9 @@ async def login_webhook(request: Request) -> Response:
         shop = await request.app.state.books.get_shop(shop_id)
     except ShopNotFound:  # deleted between the PIN check and now
         return sorry(DENIED)
-    await call_logins.mark_ok(pool, attempt)
-    await call_logins.purge_attempts(pool)  # an indexed delete now and then keeps the table small
+    async with pool.acquire() as conn:
+        await call_logins.mark_ok(conn, attempt)
+        await call_logins.purge_attempts(conn)  # an indexed delete now and then keeps the table small
     call_log(__name__, call_sid, shop_id).info("DTMF login from %s", mask_phone(params.get("From", "")))
     return await connect_call(
         request, call_sid=call_sid, shop_id=shop_id, from_phone=params.get("From", "").strip(),

@@ -23,8 +23,8 @@ from business.errors import ShopNotFound
 from business.models import CallerShop
 from db import calls as call_rows
 from db.calls import CallRow
+from telephony.call_store import PostgresCallStore
 from telephony.twilio import tokens
-from telephony.twilio.call_store import PostgresCallStore
 from telephony.twilio.config import TwilioConfig
 from telephony.twilio.handshake import HandshakeError, StreamStart, read_start
 from telephony.twilio.rest import hang_up
@@ -67,8 +67,9 @@ async def authorise(ws: WebSocket, cfg: TwilioConfig, token: str) -> StreamStart
     if not tokens.matches(cfg.app_secret, token, start.call_sid):
         await _refuse(ws, "token not minted for this call", start.call_sid)
         return None
-    pool = ws.app.state.pool
-    if not await call_rows.consume_stream_token(pool, token_hash=tokens.token_hash(token), call_sid=start.call_sid):
+    async with ws.app.state.pool.acquire() as conn:
+        fresh = await call_rows.consume_stream_token(conn, token_hash=tokens.token_hash(token), call_sid=start.call_sid)
+    if not fresh:
         await _refuse(ws, "token used or expired", start.call_sid)
         return None
     return start
@@ -123,13 +124,16 @@ async def media_stream(ws: WebSocket, token: str) -> None:
         return
     pool = ws.app.state.pool
     books = ws.app.state.books
-    call = await call_rows.get_call(pool, start.call_sid)
+    async with pool.acquire() as conn:
+        call = await call_rows.get_call(conn, start.call_sid)
     caller = await caller_of(books, call) if call is not None and call.shop_id else None
     if call is None or caller is None or caller.shop.id != call.shop_id:
         await _refuse(ws, "no answered call for this stream", start.call_sid)
         return
     clog = call_log(__name__, start.call_sid, call.shop_id)
-    await call_rows.mark_streaming(pool, call_sid=start.call_sid, stream_sid=start.stream_sid)
+    async with pool.acquire() as conn:
+        await call_rows.mark_streaming(conn, call_sid=start.call_sid, stream_sid=start.stream_sid)
+        first_turn_no = await call_rows.next_turn_no(conn, start.call_sid)
     store = PostgresCallStore(pool)
     ended_by = "error"
     serializer: GuardedTwilioFrameSerializer | None = None
@@ -149,7 +153,7 @@ async def media_stream(ws: WebSocket, token: str) -> None:
             recordings_dir=cfg.recordings_dir,
             jobs=getattr(ws.app.state, "jobs", None),
             language=language,
-            first_turn_no=await call_rows.next_turn_no(pool, start.call_sid),
+            first_turn_no=first_turn_no,
             require_pin=caller.has_pin and cfg.require_pin,
             tuning=cfg.tuning,
         )

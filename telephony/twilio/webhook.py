@@ -71,19 +71,19 @@ async def connect_call(
 ) -> Response:
     """Record the call once per CallSid and answer `<Connect><Stream>` with a fresh single-use token."""
     cfg: TwilioConfig = request.app.state.twilio
-    pool = request.app.state.pool
-    row, created = await call_rows.create_call(
-        pool, call_sid=call_sid, shop_id=shop_id, from_phone=from_phone[:32], to_phone=to_phone[:32],
-        caller_role=caller_role, status="ringing", language=language,
-    )
-    if row.status in ENDED or row.shop_id != shop_id:
-        return sorry()
     token = tokens.mint(cfg.app_secret, call_sid)
-    await call_rows.store_stream_token(
-        pool, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
-    )
-    if created:
-        await call_rows.purge_stream_tokens(pool)  # an indexed delete: keeps the table small
+    async with request.app.state.pool.acquire() as conn, conn.transaction():
+        row, created = await call_rows.create_call(
+            conn, call_sid=call_sid, shop_id=shop_id, from_phone=from_phone[:32], to_phone=to_phone[:32],
+            caller_role=caller_role, status="ringing", language=language,
+        )
+        if row.status in ENDED or row.shop_id != shop_id:
+            return sorry()
+        await call_rows.store_stream_token(
+            conn, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
+        )
+        if created:
+            await call_rows.purge_stream_tokens(conn)  # an indexed delete: keeps the table small
     call_log(__name__, call_sid, shop_id).info("call answered (%s)", "new" if created else "webhook retry")
     stream_url = f"{cfg.stream_base_url}/twilio/stream/{token}"
     return Response(twiml.connect_stream(stream_url, {"callSid": call_sid}), media_type=TWIML)
@@ -104,14 +104,17 @@ async def voice_webhook(request: Request) -> Response:
     pool = request.app.state.pool
     caller = await books.shop_by_phone(caller_phone) if _PHONE_RE.match(caller_phone) else None
     if caller is None:
-        if await call_logins.any_shop_allows(pool):
+        async with pool.acquire() as conn:
+            offer_login = await call_logins.any_shop_allows(conn)
+        if offer_login:
             call_log(__name__, call_sid).info("unknown caller %s offered a DTMF login", mask_phone(caller_phone))
             return Response(twiml.gather_digits(ASK_CODE, login_url(cfg), fallback=NO_INPUT), media_type=TWIML)
-        await call_rows.create_call(
-            pool, call_sid=call_sid, shop_id=None, from_phone=caller_phone[:32], to_phone=params.get("To", "")[:32],
-            caller_role=None, status="refused",
-        )
-        await call_rows.finish_call(pool, call_sid=call_sid, status="refused", ended_reason="unknown_caller")
+        async with pool.acquire() as conn, conn.transaction():
+            await call_rows.create_call(
+                conn, call_sid=call_sid, shop_id=None, from_phone=caller_phone[:32],
+                to_phone=params.get("To", "")[:32], caller_role=None, status="refused",
+            )
+            await call_rows.finish_call(conn, call_sid=call_sid, status="refused", ended_reason="unknown_caller")
         call_log(__name__, call_sid).info("unknown caller %s refused", mask_phone(caller_phone))
         return sorry()
 

@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.main import create_app
+from business.turns import CallTurn
 from db import calls as call_rows
 
 
@@ -33,26 +34,28 @@ async def new_shop(app: FastAPI, name: str = "Sharma Test Store") -> DashShop:
     return DashShop(shop_id=shop.id, api_key=api_key, name=shop.name)
 
 
+def turn(turn_no: int, **fields: Any) -> CallTurn:
+    """A spoken turn with everything not given left empty."""
+    base: dict[str, Any] = {"heard": "", "source": "speech", "intent": None, "entities": {}, "action": None,
+                            "result": {}, "reply": ""}
+    return CallTurn(turn_no=turn_no, **{**base, **fields})
+
+
 async def add_call(
-    app: FastAPI, shop_id: int, *, from_phone: str = "+919876543210", turns: list[dict[str, Any]] | None = None,
+    app: FastAPI, shop_id: int, *, from_phone: str = "+919876543210", turns: list[CallTurn] | None = None,
     finish: bool = True,
 ) -> str:
     """A call row and its turns, written the way the live call writes them."""
-    pool = app.state.pool
     sid = "CA" + secrets.token_hex(16)
-    await call_rows.create_call(
-        pool, call_sid=sid, shop_id=shop_id, from_phone=from_phone, to_phone="+918000000000",
-        caller_role="owner", status="in-progress", language="hinglish",
-    )
-    for no, t in enumerate(turns or []):
-        await call_rows.record_turn(
-            pool, call_sid=sid, turn_no=no, source=t.get("source", "speech"), heard=t.get("heard", ""),
-            intent=t.get("intent"), entities=t.get("entities", {}), action=t.get("action"),
-            result=t.get("result", {}), reply=t.get("reply", ""), confidence=t.get("confidence"),
-            timings=t.get("timings", {}),
+    async with app.state.pool.acquire() as conn:
+        await call_rows.create_call(
+            conn, call_sid=sid, shop_id=shop_id, from_phone=from_phone, to_phone="+918000000000",
+            caller_role="owner", status="in-progress", language="hinglish",
         )
-    if finish:
-        await call_rows.finish_call(pool, call_sid=sid, status="completed", ended_reason="caller_hung_up")
+        for t in turns or []:
+            await call_rows.record_turn(conn, sid, t)
+        if finish:
+            await call_rows.finish_call(conn, call_sid=sid, status="completed", ended_reason="caller_hung_up")
     return sid
 
 

@@ -53,9 +53,8 @@ async def test_local_recording_plays_through_the_session(bare_app: FastAPI) -> N
     theirs = await add_call(bare_app, other.shop_id)
     for call_sid in (sid, theirs):
         wav = await asyncio.to_thread(write_wav, bare_app.state.settings.recordings_dir, call_sid)
-        await call_rows.register_recording(
-            bare_app.state.pool, call_sid=call_sid, path=str(wav), duration_s=3.0, size_bytes=44
-        )
+        async with bare_app.state.pool.acquire() as conn:
+            await call_rows.register_recording(conn, call_sid=call_sid, path=str(wav), duration_s=3.0, size_bytes=44)
     async with _client(bare_app) as http:
         await sign_in(http, shop.api_key)
         page = await http.get(f"/dashboard/calls/{sid}")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from business.turns import CallTurn
 from dashboard.session import COOKIE_NAME
 from dashboard.throttle import MAX_FAILURES
 from db import calls as call_rows
@@ -20,21 +20,23 @@ from tests.integration.dashboard.conftest import (
     new_shop,
     random_phone,
     sign_in,
+    turn,
     write_wav,
 )
 
-TURNS: list[dict[str, Any]] = [
-    {
-        "heard": "Rahul ko do doodh udhaar",
-        "intent": "create_invoice",
-        "entities": {"customer": "Rahul", "items": [{"product": "doodh", "quantity": 2}]},
-        "action": "create_invoice",
-        "result": {"ok": True, "invoice_no": "25-26/000007", "total_paise": 6000},
-        "reply": "Rahul ke naam saath rupaye ka bill ban gaya",
-        "confidence": 0.91,
-        "timings": {"speech_end": 1000, "understood": 1120, "action_done": 1180, "first_reply_audio": 1500},
-    },
-    {"heard": "bas", "intent": "goodbye", "reply": "Dhanyavaad", "timings": {"speech_end": 4000}},
+TURNS: list[CallTurn] = [
+    turn(
+        0,
+        heard="Rahul ko do doodh udhaar",
+        intent="create_invoice",
+        entities={"customer": "Rahul", "items": [{"product": "doodh", "quantity": 2}]},
+        action="create_invoice",
+        result={"ok": True, "invoice_no": "25-26/000007", "total_paise": 6000},
+        reply="Rahul ke naam saath rupaye ka bill ban gaya",
+        confidence=0.91,
+        timings={"speech_end": 1000, "understood": 1120, "action_done": 1180, "first_reply_audio": 1500},
+    ),
+    turn(1, heard="bas", intent="goodbye", reply="Dhanyavaad", timings={"speech_end": 4000}),
 ]
 
 
@@ -111,7 +113,8 @@ async def test_call_page_plays_the_time_limited_recording(
 ) -> None:
     sid = await add_call(app, shop.shop_id, turns=TURNS[:1])
     wav = await asyncio.to_thread(write_wav, app.state.settings.recordings_dir, sid)
-    await call_rows.register_recording(app.state.pool, call_sid=sid, path=str(wav), duration_s=12.0, size_bytes=44)
+    async with app.state.pool.acquire() as conn:
+        await call_rows.register_recording(conn, call_sid=sid, path=str(wav), duration_s=12.0, size_bytes=44)
     await sign_in(http, shop.api_key)
 
     r = await http.get(f"/dashboard/calls/{sid}")
@@ -127,7 +130,7 @@ async def test_call_page_plays_the_time_limited_recording(
 
 async def test_another_shops_call_is_not_found(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
     other = await new_shop(app, "Gupta Test Store")
-    theirs = await add_call(app, other.shop_id, turns=[{"heard": "gupta secret words", "reply": "ok"}])
+    theirs = await add_call(app, other.shop_id, turns=[turn(0, heard="gupta secret words", reply="ok")])
     mine = await add_call(app, shop.shop_id)
     await sign_in(http, shop.api_key)
     r = await http.get(f"/dashboard/calls/{theirs}")
@@ -140,10 +143,10 @@ async def test_another_shops_call_is_not_found(app: FastAPI, http: httpx.AsyncCl
 
 async def test_transcript_is_escaped(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
     evil = "<script>alert('x')</script>"
-    sid = await add_call(app, shop.shop_id, turns=[{
-        "heard": evil, "intent": "<b>intent</b>", "entities": {"customer": evil}, "action": "<i>act</i>",
-        "result": {"note": evil}, "reply": f"reply {evil}", "timings": {"<img src=x>": 5},
-    }])
+    sid = await add_call(app, shop.shop_id, turns=[turn(
+        0, heard=evil, intent="<b>intent</b>", entities={"customer": evil}, action="<i>act</i>",
+        result={"note": evil}, reply=f"reply {evil}", timings={"<img src=x>": 5},
+    )])
     await sign_in(http, shop.api_key)
     r = await http.get(f"/dashboard/calls/{sid}")
     assert r.status_code == 200
