@@ -13,9 +13,8 @@ from fastapi import APIRouter, Path, Query, Request
 from app.api.auth import ShopDep
 from app.api.errors import ApiError
 from app.settings import Settings
+from app.understanding import build_understanding
 from bot.call.session import CallTuning
-from bot.understanding.llm_fallback import LLMConfig
-from bot.understanding.service import Understanding
 from bot.voice.config import VoiceConfig
 from business.turns import CallTurn
 from db import calls as call_rows
@@ -35,14 +34,7 @@ def twilio_config(settings: Settings) -> TwilioConfig:
         recordings_dir=settings.recordings_dir,
         reply_language=settings.reply_language,
         voice=VoiceConfig.from_settings(settings),
-        understanding=Understanding(
-            LLMConfig(
-                api_key=settings.openai_api_key.get_secret_value(),
-                base_url=settings.openai_base_url,
-                model=settings.openai_model,
-                timeout_s=settings.openai_timeout_s,
-            )
-        ),
+        understanding=build_understanding(settings),
         tuning=CallTuning(),
     )
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from app.commands.common import configure_logging, database_url_for
 from app.resources import books_scope
-from app.settings import load_settings
+from app.settings import Settings, load_settings
 from business.books import Books
 from business.demo_shop import SHOP, load_demo_shop
 
@@ -116,3 +116,17 @@ def main(argv: list[str]) -> int:
     assert demo is not None
     print(json.dumps(asdict(demo)))
     return 0
+
+
+async def prepare_database(settings: Settings) -> tuple[DemoShop | None, int | None]:
+    """Migrate; load the demo shop on an empty database; find its key (and an example customer)."""
+    from db.migrate import apply_migrations
+
+    applied = await apply_migrations(settings.database_url)
+    if applied:
+        log.info("migrations applied: %s", ", ".join(applied))
+    fresh = any(name.startswith("0001") for name in applied)
+    async with books_scope(settings.database_url) as books:
+        demo = await ensure_demo_shop(books, settings.data_dir, create=fresh or demo_key_file_exists(settings.data_dir))
+        example = await books.search_customers(demo.shop_id, "Rahul", limit=1) if demo else []
+    return demo, (example[0].customer.id if example else None)

@@ -35,7 +35,7 @@ from typing import IO
 import uvicorn
 
 from app.commands.common import add_host_port_arguments, configure_logging, settings_from_args
-from app.commands.seed import DemoShop, demo_key_file_exists, ensure_demo_shop
+from app.commands.seed import DemoShop, prepare_database
 from app.settings import Settings
 
 log = logging.getLogger("execora.up")
@@ -175,21 +175,6 @@ def _banner(
     return "\n".join(lines)
 
 
-async def _prepare(settings: Settings) -> tuple[DemoShop | None, int | None]:
-    """Migrate; load the demo shop on an empty database; find its key."""
-    from app.resources import books_scope
-    from db.migrate import apply_migrations
-
-    applied = await apply_migrations(settings.database_url)
-    if applied:
-        log.info("migrations applied: %s", ", ".join(applied))
-    fresh = any(name.startswith("0001") for name in applied)
-    async with books_scope(settings.database_url) as books:
-        demo = await ensure_demo_shop(books, settings.data_dir, create=fresh or demo_key_file_exists(settings.data_dir))
-        example = await books.search_customers(demo.shop_id, "Rahul", limit=1) if demo else []
-    return demo, (example[0].customer.id if example else None)
-
-
 async def _serve(
     settings: Settings, stop: _Stop, demo: DemoShop | None, example_customer: int | None, started: list[str]
 ) -> int:
@@ -237,7 +222,7 @@ def _run(settings: Settings, stop: _Stop) -> int:
         settings = settings.model_copy(
             update={"database_url": services.database_url, "redis_url": services.redis_url}
         )
-        demo, example_customer = asyncio.run(_prepare(settings))
+        demo, example_customer = asyncio.run(prepare_database(settings))
         log.info("ready to serve in %.1fs", time.monotonic() - t0)
         if stop.requested:
             return 0

@@ -82,8 +82,8 @@ class Conversation:
             return self._reply(o, "pin_prompt", name=self._greeting_name)
         return self._reply(o, "greeting", name=self._greeting_name)
 
-    async def on_text(self, text: str, confidence: float | None) -> Outcome:
-        o = self._outcome(text, "speech")
+    async def on_text(self, text: str, confidence: float | None, source: str = "speech") -> Outcome:
+        o = self._outcome(text, source)
         out = await self._on_text(o, text, confidence)
         # Short paths (yes/no, goodbye, a choice) are understood without the parser.
         out.timings.setdefault("understood", self._clock.now_ms())

@@ -33,14 +33,14 @@ from pipecat.workers.runner import WorkerRunner
 
 from bot.call.clock import CallClock
 from bot.call.conversation import Conversation, ParseFn
+from bot.call.conversation_factory import new_conversation
 from bot.call.intent_router import IntentRouter
 from bot.call.logs import call_log
 from bot.call.ports import CallStore
 from bot.call.recording import SavedRecording, save_recording
 from bot.call.shared_vad import SharedSileroVADAnalyzer
 from bot.call.silence_watchdog import SilenceWatchdog
-from bot.call.speech import RenderFn, Speaker
-from bot.call.state import CallState
+from bot.call.speech import RenderFn
 from bot.call.turn_recorder import TurnRecorder
 from business.books import Books
 from business.models import CallerShop
@@ -95,29 +95,10 @@ class CallSummary:
     recording: SavedRecording | None
 
 
-def greeting_name(caller: CallerShop) -> str:
-    """"Sharma" for "Sharma Kirana Store" (the greeting adds the "ji")."""
-    return (caller.shop.name.split() or [""])[0]
-
-
 def build_conversation(setup: CallSetup, clock: CallClock) -> Conversation:
-    shop = setup.caller.shop
-    state = CallState(
-        shop_id=shop.id,
-        caller_phone=setup.caller.phone,
-        language=setup.language,
-        confirm_limit_paise=shop.settings.confirm_limit_paise,
-        needs_pin=setup.require_pin,
-        turn_no=setup.first_turn_no,
-    )
-    return Conversation(
-        books=setup.books,
-        parse=setup.parse,
-        speaker=Speaker(setup.render, setup.language),
-        state=state,
-        call_sid=setup.call_sid,
-        clock=clock,
-        greeting_name=greeting_name(setup.caller),
+    return new_conversation(
+        books=setup.books, caller=setup.caller, parse=setup.parse, render=setup.render, call_sid=setup.call_sid,
+        clock=clock, language=setup.language, require_pin=setup.require_pin, first_turn_no=setup.first_turn_no,
         book_confidence=setup.tuning.book_confidence,
     )
 
