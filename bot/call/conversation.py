@@ -27,6 +27,7 @@ from bot.call.matching import customer_choice
 from bot.call.outcome import Outcome
 from bot.call.speech import Speaker
 from bot.call.state import CallState, PendingChoice
+from bot.voice.expect import YES_NO
 from business.books import Books
 from business.errors import AmbiguousCustomer, ExecoraError
 from business.models import Customer
@@ -148,6 +149,10 @@ class Conversation:
             o.end_call = True
             return self._reply(o, "goodbye")
         return self._reply(o, "silence_prompt")
+
+    def expecting(self) -> str | None:
+        """What the caller's next words are likely to be: a yes/no while a read-back waits."""
+        return YES_NO if self.state.pending is not None else None
 
     def on_error(self) -> Outcome:
         return self._reply(self._outcome("", "system"), "internal_error")

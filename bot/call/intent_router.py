@@ -34,6 +34,7 @@ from bot.call.clock import CallClock
 from bot.call.frames import CallIdleFrame, TurnResultFrame
 from bot.call.logs import call_log
 from bot.call.outcome import Outcome
+from bot.voice.listening import ListenForFrame
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class ConversationPort(Protocol):
     async def on_digit(self, digit: str) -> Outcome | None: ...
     async def on_idle(self, stage: str) -> Outcome: ...
     def on_error(self) -> Outcome: ...
+    def expecting(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class IntentRouter(FrameProcessor):
         self._speech_end_ms: float | None = None
         self._vad_stop_ms: float | None = None
         self._ending = False
+        self._listening_for: str | None = None
 
     @property
     def ending(self) -> bool:
@@ -155,9 +158,16 @@ class IntentRouter(FrameProcessor):
         timings = dict(heard.timings or {})
         timings.update(outcome.timings)
         await self.push_frame(TurnResultFrame(turn=outcome.to_turn(heard.confidence, timings)))
+        await self._listen_for(self._conversation.expecting())
         if outcome.reply:
             await self.push_frame(TTSSpeakFrame(outcome.reply, append_to_context=False))
         if outcome.end_call:
             self._ending = True
             self._log.info("call ending: %s", outcome.code)
             await self.push_frame(EndWorkerFrame(reason=outcome.code))
+
+    async def _listen_for(self, expect: str | None) -> None:
+        """Tell the recogniser (upstream) what the next answer is likely to be, when that changes."""
+        if expect != self._listening_for:
+            self._listening_for = expect
+            await self.push_frame(ListenForFrame(expect=expect), FrameDirection.UPSTREAM)
