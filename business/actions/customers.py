@@ -1,0 +1,168 @@
+"""Customers: add, change, list, and find by what the shopkeeper says ("station road wale Gupta")."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from business import fields, search
+from business.actions.runner import ActionRunner, AfterCommit, off_loop
+from business.actions.shops import load_shop
+from business.errors import CustomerNotFound, InvalidAmount
+from business.matching import devanagari_to_roman
+from business.models import Customer, CustomerMatch
+from business.phones import normalize_phone
+from business.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def load_customer(uow: UnitOfWork, shop_id: int, customer_id: int, *, lock: bool = False) -> Customer:
+    """The shop's customer (locked FOR UPDATE when `lock`), or CustomerNotFound."""
+    c = await uow.customers.get(shop_id, customer_id, for_update=lock)
+    if c is None:
+        raise CustomerNotFound(customer_id)
+    return c
+
+
+class CustomerActions(ActionRunner):
+    async def add_customer(
+        self, shop_id: int, name: str, *, phone: str | None = None, nicknames: Sequence[str] = (),
+        landmark: str = "", name_devanagari: str = "", whatsapp_opt_in: bool = False,
+        opening_balance_paise: int = 0, idempotency_key: str | None = None,
+    ) -> Customer:
+        """Add a customer (phone normalised to E.164, Indian numbers by default).
+
+        A non-zero opening balance posts an `opening_balance` ledger entry.
+        Raises ValidationError, DuplicateCustomer (same phone in this shop).
+        """
+        new_fields = customer_fields(name, phone, nicknames, landmark, name_devanagari)
+        if isinstance(opening_balance_paise, bool) or not isinstance(opening_balance_paise, int):
+            raise InvalidAmount(opening_balance_paise, field="opening_balance_paise")
+        if abs(opening_balance_paise) > 10**13:
+            raise InvalidAmount(opening_balance_paise, field="opening_balance_paise")
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Customer:
+            await load_shop(uow, shop_id)
+            now = self._clock.now()
+            c = await uow.customers.add(
+                shop_id=shop_id, whatsapp_opt_in=bool(whatsapp_opt_in), created_at=now, **new_fields
+            )
+            if opening_balance_paise:
+                _, bal = await uow.ledger.post(
+                    shop_id=shop_id, customer_id=c.id, kind="opening_balance",
+                    amount_paise=opening_balance_paise, created_at=now, note="opening balance",
+                )
+                c = replace(c, balance_paise=bal)
+            return c
+
+        c = await self._action(shop_id, idempotency_key, "add_customer", Customer, body)
+        log.info("added customer shop_id=%s customer_id=%s", shop_id, c.id)
+        return c
+
+    async def get_customer(self, shop_id: int, customer_id: int) -> Customer:
+        """Raises CustomerNotFound (also for another shop's customer)."""
+        return await self._read(lambda uow: load_customer(uow, shop_id, customer_id))
+
+    async def list_customers(self, shop_id: int) -> list[Customer]:
+        return await self._read(lambda uow: uow.customers.list_all(shop_id))
+
+    async def find_customer_by_phone(self, shop_id: int, phone: str) -> Customer | None:
+        e164 = normalize_phone(phone)
+        customers = await self.list_customers(shop_id)
+        return next((c for c in customers if c.phone == e164), None)
+
+    async def update_customer(
+        self, shop_id: int, customer_id: int, *, name: str | None = None, phone: str | None = None,
+        nicknames: Sequence[str] | None = None, landmark: str | None = None,
+        name_devanagari: str | None = None, whatsapp_opt_in: bool | None = None,
+    ) -> Customer:
+        """Change the given fields (None = unchanged; phone "" clears it). Raises CustomerNotFound."""
+        changes = customer_changes(
+            name=name, phone=phone, nicknames=nicknames, landmark=landmark, name_devanagari=name_devanagari,
+            whatsapp_opt_in=whatsapp_opt_in,
+        )
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Customer:
+            if not changes:
+                return await load_customer(uow, shop_id, customer_id)
+            c = await uow.customers.update(shop_id, customer_id, changes)
+            if c is None:
+                raise CustomerNotFound(customer_id)
+            return c
+
+        return await self._action(shop_id, None, "update_customer", Customer, body)
+
+    async def search_customers(self, shop_id: int, query: str, *, limit: int = 5) -> list[CustomerMatch]:
+        """Ranked candidates (score 0..100) by name, nickname, landmark, phone digits,
+        sound-alike spelling and Devanagari; "station road wale Gupta" uses the landmark."""
+        if not query or not query.strip():
+            return []
+        customers = await self.list_customers(shop_id)
+        return await off_loop(len(customers), search.rank_customers, query, customers, max(1, min(limit, 50)))
+
+    async def resolve_customer(self, shop_id: int, name: str, hint: str | None = None) -> Customer:
+        """The one customer `name` (plus an optional landmark/nickname `hint`) clearly means.
+
+        Raises CustomerNotFound (nothing strong) or AmbiguousCustomer(candidates);
+        never guesses between close candidates.
+        """
+        query = " ".join(x for x in (name, hint) if x and x.strip())
+        if not query:
+            raise CustomerNotFound(name)
+        customers = await self.list_customers(shop_id)
+        return await off_loop(len(customers), search.resolve_customer, query, customers)
+
+
+# --- input checks (pure) -----------------------------------------------------------
+
+
+def has_devanagari(value: str) -> bool:
+    return any("\u0900" <= ch <= "\u097f" for ch in value)
+
+
+def customer_fields(
+    name: str, phone: str | None, nicknames: Sequence[str], landmark: str, name_devanagari: str
+) -> dict[str, Any]:
+    """A new customer's checked fields, with the roman/Devanagari forms derived from the name."""
+    name = fields.text(name, "name", required=True, max_len=200)
+    dev = fields.text(name_devanagari, "name_devanagari", max_len=200)
+    roman = ""
+    if has_devanagari(name):
+        dev = dev or name
+        roman = devanagari_to_roman(name)
+    return {
+        "name": name,
+        "phone": normalize_phone(phone) if phone and phone.strip() else None,
+        "nicknames": fields.names(nicknames),
+        "landmark": fields.text(landmark, "landmark", max_len=200),
+        "name_roman": roman,
+        "name_devanagari": dev,
+    }
+
+
+def customer_changes(
+    *, name: str | None, phone: str | None, nicknames: Sequence[str] | None, landmark: str | None,
+    name_devanagari: str | None, whatsapp_opt_in: bool | None,
+) -> dict[str, Any]:
+    """The checked column changes of an update (None = unchanged; phone "" clears it)."""
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = fields.text(name, "name", required=True)
+        if name_devanagari is None:  # keep the derived forms in step with the new name
+            dev = has_devanagari(changes["name"])
+            changes["name_roman"] = devanagari_to_roman(changes["name"]) if dev else ""
+            changes["name_devanagari"] = changes["name"] if dev else ""
+    if phone is not None:
+        changes["phone"] = normalize_phone(phone) if phone.strip() else None
+    if nicknames is not None:
+        changes["nicknames"] = fields.names(nicknames)
+    if landmark is not None:
+        changes["landmark"] = fields.text(landmark, "landmark")
+    if name_devanagari is not None:
+        changes["name_devanagari"] = fields.text(name_devanagari, "name_devanagari")
+    if whatsapp_opt_in is not None:
+        changes["whatsapp_opt_in"] = bool(whatsapp_opt_in)
+    return changes

@@ -1,0 +1,144 @@
+"""Shops: create a shop with its owner phone, API keys, caller phones and PINs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import asdict, replace
+from typing import Any
+
+from business import credentials, fields
+from business.actions.runner import ActionRunner
+from business.errors import ShopNotFound, ValidationError
+from business.models import CallerShop, Shop, ShopPhone, ShopSettings
+from business.money import validate_amount
+from business.phones import mask_phone, normalize_phone
+from business.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+async def load_shop(uow: UnitOfWork, shop_id: int) -> Shop:
+    """The shop, or ShopNotFound."""
+    shop = await uow.shops.get(shop_id)
+    if shop is None:
+        raise ShopNotFound(f"no shop {shop_id}")
+    return shop
+
+
+class ShopActions(ActionRunner):
+    async def create_shop(
+        self, name: str, owner_phone: str, pin: str | None = None, *, address: str = "", state: str = "",
+        gstin: str | None = None, settings: Mapping[str, Any] | None = None,
+    ) -> tuple[Shop, str]:
+        """Create a shop and its owner phone; returns the shop and its API key (shown once, only a hash is kept)."""
+        name = fields.text(name, "name", required=True)
+        phone = normalize_phone(owner_phone)
+        merged = shop_settings(settings)
+        gstin = (gstin or "").strip().upper() or None
+        pin_hash = await pin_hash_of(pin)
+        api_key = credentials.new_api_key()
+        async with self._uow() as uow:
+            shop = await uow.shops.add(
+                name=name, address=address.strip(), state=state.strip(), gstin=gstin,
+                settings=asdict(merged), api_key_hash=credentials.hash_api_key(api_key),
+                created_at=self._clock.now(),
+            )
+            await uow.shops.add_phone(shop_id=shop.id, phone=phone, role="owner", pin_hash=pin_hash)
+            await uow.commit()
+        log.info("created shop shop_id=%s owner=%s", shop.id, mask_phone(phone))
+        return shop, api_key
+
+    async def reissue_api_key(self, shop_id: int) -> str:
+        """Replace the shop's API key (lost or leaked); the old key stops working at once.
+        Returns the new key (shown once). Raises ShopNotFound."""
+        api_key = credentials.new_api_key()
+        async with self._uow() as uow:
+            if not await uow.shops.set_api_key_hash(shop_id, credentials.hash_api_key(api_key)):
+                raise ShopNotFound(f"no shop {shop_id}")
+            await uow.commit()
+        log.info("re-issued api key shop_id=%s", shop_id)
+        return api_key
+
+    async def add_shop_phone(
+        self, shop_id: int, phone: str, role: str = "staff", pin: str | None = None
+    ) -> ShopPhone:
+        """Allow another phone (owner/staff) to call for the shop."""
+        if role not in ("owner", "staff"):
+            raise ValidationError("role must be owner or staff", "role")
+        e164 = normalize_phone(phone)
+        pin_hash = await pin_hash_of(pin)
+        async with self._uow() as uow:
+            await load_shop(uow, shop_id)
+            row = await uow.shops.add_phone(shop_id=shop_id, phone=e164, role=role, pin_hash=pin_hash)
+            await uow.commit()
+        return row
+
+    async def get_shop(self, shop_id: int) -> Shop:
+        """Raises ShopNotFound."""
+        return await self._read(lambda uow: load_shop(uow, shop_id))
+
+    async def shop_by_api_key(self, api_key: str) -> Shop | None:
+        """The shop an API key belongs to, or None."""
+        if not api_key or not api_key.startswith(credentials.API_KEY_PREFIX):
+            return None
+        digest = credentials.hash_api_key(api_key)
+        return await self._read(lambda uow: uow.shops.by_api_key_hash(digest))
+
+    async def shop_by_phone(self, phone: str) -> CallerShop | None:
+        """Which shop a caller belongs to (and their role), or None for a stranger."""
+        try:
+            e164 = normalize_phone(phone)
+        except ValidationError:
+            return None
+        found = await self._read(lambda uow: uow.shops.by_phone(e164))
+        if found is None:
+            return None
+        shop, row, _ = found
+        return CallerShop(shop=shop, phone=row.phone, role=row.role, has_pin=row.has_pin)
+
+    async def verify_pin(self, phone: str, pin: str) -> bool:
+        """True when the phone has no PIN set or the PIN matches; False otherwise (or unknown phone)."""
+        try:
+            e164 = normalize_phone(phone)
+        except ValidationError:
+            return False
+        found = await self._read(lambda uow: uow.shops.by_phone(e164))
+        if found is None:
+            return False
+        stored = found[2]
+        if stored is None:
+            return True
+        return await asyncio.to_thread(credentials.check_pin, str(pin).strip(), stored)
+
+
+# --- input checks (pure) -----------------------------------------------------------
+
+
+def shop_settings(settings: Mapping[str, Any] | None) -> ShopSettings:
+    """A new shop's settings: the defaults with the given keys replaced, each checked."""
+    base = ShopSettings()
+    if not settings:
+        return base
+    known = set(asdict(base))
+    unknown = set(settings) - known
+    if unknown:
+        raise ValidationError(f"unknown shop settings: {sorted(unknown)}", "settings")
+    merged = replace(base, **dict(settings))
+    if not isinstance(merged.allow_negative_stock, bool):
+        raise ValidationError("allow_negative_stock must be true or false", "settings")
+    if not isinstance(merged.allow_dtmf_login, bool):
+        raise ValidationError("allow_dtmf_login must be true or false", "settings")
+    validate_amount(merged.confirm_limit_paise, field="confirm_limit_paise", allow_zero=True)
+    return merged
+
+
+async def pin_hash_of(pin: str | None) -> str | None:
+    """The stored hash of a 4-8 digit PIN (None: no PIN); hashing runs off the event loop."""
+    if pin is None or str(pin).strip() == "":
+        return None
+    pin = str(pin).strip()
+    if not credentials.valid_pin(pin):
+        raise ValidationError("PIN must be 4-8 digits", "pin")
+    return await asyncio.to_thread(credentials.hash_pin, pin)
