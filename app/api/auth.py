@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.api.deps import BooksDep
 from app.api.errors import ApiError
 from business.models import Shop
 
@@ -25,7 +26,8 @@ def _unauthorized(message: str) -> ApiError:
 
 
 async def current_shop(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request, books: BooksDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Shop:
     """The shop whose API key is on the request; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
@@ -33,7 +35,7 @@ async def current_shop(
     key = credentials.credentials.strip()
     if len(key) > _MAX_KEY_LEN:
         raise _unauthorized("invalid api key")
-    shop: Shop | None = await request.app.state.books.shop_by_api_key(key)
+    shop = await books.shop_by_api_key(key)
     if shop is None:
         raise _unauthorized("invalid api key")
     request.state.shop_id = shop.id  # log context for the error handlers

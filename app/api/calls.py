@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from app.api.auth import ShopDep
+from app.api.deps import PoolDep
 from app.api.errors import ApiError
+from app.api.schemas import Out, Timestamp, attributes
 from app.settings import Settings
 from app.understanding import build_understanding
 from bot.call.session import CallTuning
@@ -39,32 +43,47 @@ def twilio_config(settings: Settings) -> TwilioConfig:
     )
 
 
-def _call_view(c: call_rows.CallRow) -> dict[str, Any]:
-    return {
-        "call_sid": c.call_sid,
-        "from_phone": c.from_phone,
-        "to_phone": c.to_phone,
-        "caller_role": c.caller_role,
-        "status": c.status,
-        "started_at": c.started_at.isoformat(),
-        "ended_at": c.ended_at.isoformat() if c.ended_at else None,
-        "ended_reason": c.ended_reason,
-        "language": c.language,
-        "recording": _recording_view(c),
-    }
+class RecordingOut(Out):
+    """Where a call's WAV is (read off the `CallRow`'s recording_* columns)."""
+
+    status: str | None = Field(validation_alias="recording_status")
+    path: str | None = Field(validation_alias="recording_path")
+    bucket: str | None = Field(validation_alias="recording_bucket")
+    object_key: str | None = Field(validation_alias="recording_object_key")
+    duration_s: float | None = Field(validation_alias="recording_duration_s")
+    size_bytes: int | None = Field(validation_alias="recording_size_bytes")
 
 
-def _recording_view(c: call_rows.CallRow) -> dict[str, Any] | None:
-    if not c.recording_path and not c.recording_object_key:
-        return None
-    return {
-        "status": c.recording_status,
-        "path": c.recording_path,
-        "bucket": c.recording_bucket,
-        "object_key": c.recording_object_key,
-        "duration_s": c.recording_duration_s,
-        "size_bytes": c.recording_size_bytes,
-    }
+class CallOut(Out):
+    """A `db.calls.CallRow`; `recording` is null until the call has a local file or an uploaded object."""
+
+    call_sid: str
+    from_phone: str
+    to_phone: str
+    caller_role: str | None
+    status: str
+    started_at: Timestamp
+    ended_at: Timestamp | None
+    ended_reason: str | None
+    language: str | None
+    recording: RecordingOut | None
+
+    @classmethod
+    def of(cls, c: call_rows.CallRow) -> CallOut:
+        return cls.model_validate(_with_recording(c))
+
+
+class CallDetailOut(CallOut):
+    turns: list[dict[str, Any]] = Field(description="turn_no, source, heard, intent, entities, action, result, reply, confidence, timings, created_at")
+
+    @classmethod
+    def of_turns(cls, c: call_rows.CallRow, turns: list[CallTurn]) -> CallDetailOut:
+        return cls.model_validate(_with_recording(c, turns=[_turn_view(t) for t in turns]))
+
+
+def _with_recording(c: call_rows.CallRow, **extra: Any) -> dict[str, Any]:
+    has_recording = bool(c.recording_path or c.recording_object_key)
+    return attributes(c, recording=c if has_recording else None, **extra)
 
 
 def _turn_view(t: CallTurn) -> dict[str, Any]:
@@ -83,24 +102,26 @@ def _turn_view(t: CallTurn) -> dict[str, Any]:
     }
 
 
-@router.get("", summary="The shop's calls, newest first")
+# JSONResponse: the stdlib encoder, as before these routes had models (floats in turns such as 3.2e-05 keep
+# their spelling; pydantic's own JSON writer would answer 0.000032).
+@router.get("", response_class=JSONResponse, summary="The shop's calls, newest first")
 async def list_calls(
-    request: Request, shop: ShopDep,
+    pool: PoolDep, shop: ShopDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[dict[str, Any]]:
-    async with request.app.state.pool.acquire() as conn:
+) -> list[CallOut]:
+    async with pool.acquire() as conn:
         rows = await call_rows.list_calls(conn, shop.id, limit=limit, offset=offset)
-    return [_call_view(c) for c in rows]
+    return [CallOut.of(c) for c in rows]
 
 
-@router.get("/{call_sid}", summary="One call with its turns (heard, intent, action, reply, timings)")
+@router.get("/{call_sid}", response_class=JSONResponse, summary="One call with its turns (heard, intent, action, reply, timings)")
 async def get_call(
-    request: Request, shop: ShopDep, call_sid: Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$")]
-) -> dict[str, Any]:
-    async with request.app.state.pool.acquire() as conn:
+    pool: PoolDep, shop: ShopDep, call_sid: Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$")]
+) -> CallDetailOut:
+    async with pool.acquire() as conn:
         call = await call_rows.get_call(conn, call_sid, shop_id=shop.id)
         if call is None:
             raise ApiError(404, "call_not_found", "no such call for this shop")
         turns = await call_rows.list_turns(conn, call.id)
-    return {**_call_view(call), "turns": [_turn_view(t) for t in turns]}
+    return CallDetailOut.of_turns(call, turns)

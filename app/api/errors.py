@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from business.errors import ExecoraError
@@ -35,6 +36,24 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
+}
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str = Field(description="stable snake_case code, e.g. insufficient_stock")
+    message: str
+
+
+class ErrorOut(BaseModel):  # the shape for OpenAPI; the handlers below build it with `error_body`
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "missing or wrong API key"},
+    404: {"model": ErrorOut, "description": "not found (also another shop's ids)"},
+    409: {"model": ErrorOut, "description": "conflict: insufficient stock, ambiguous name (candidates), ..."},
+    422: {"model": ErrorOut, "description": "invalid input; nothing was written"},
 }
 
 
