@@ -6,7 +6,8 @@ plus structured fields; never read `str(exc)` to a caller.
     ├── ValidationError (validation_error)
     │   ├── InvalidAmount (invalid_amount)
     │   ├── InvalidQuantity (invalid_quantity)
-    │   └── InvalidUnit (invalid_unit)
+    │   ├── InvalidUnit (invalid_unit)
+    │   └── InvalidDiscount (invalid_discount)
     ├── NotFound (not_found)
     │   ├── ShopNotFound (shop_not_found)
     │   ├── CustomerNotFound (customer_not_found)
@@ -20,6 +21,7 @@ plus structured fields; never read `str(exc)` to a caller.
     │   ├── InsufficientStock (insufficient_stock)
     │   ├── InvoiceAlreadyCancelled (invoice_already_cancelled)
     │   ├── ReminderNotCancellable (reminder_not_cancellable)
+    │   ├── ReminderNotReschedulable (reminder_not_reschedulable)
     │   ├── DuplicateCustomer (duplicate_customer)
     │   ├── DuplicateProduct (duplicate_product)
     │   └── IdempotencyKeyReused (idempotency_key_reused)
@@ -101,6 +103,23 @@ class InvalidUnit(ValidationError):
 
     def details(self) -> dict[str, Any]:
         return {**super().details(), "unit": self.unit, "product_unit": self.product_unit}
+
+
+class InvalidDiscount(ValidationError):
+    """A discount the bill cannot take; `reason` is stable: "too_large" (more than the lines it
+    applies to, the bill would go below zero), "target_above_total", "not_on_bill" (the product
+    is on no line), "bad_percent", "bad_amount", "one_kind" (exactly one of percent, amount,
+    target total)."""
+
+    code = "invalid_discount"
+
+    def __init__(self, reason: str, message: str = "", *, limit_paise: int | None = None) -> None:
+        super().__init__(message or f"invalid discount: {reason}", "discount")
+        self.reason = reason
+        self.limit_paise = limit_paise  # the most the discount could be (too_large, target_above_total)
+
+    def details(self) -> dict[str, Any]:
+        return {**super().details(), "reason": self.reason, "limit_paise": self.limit_paise}
 
 
 # --- not found ----------------------------------------------------------------
@@ -252,6 +271,18 @@ class ReminderNotCancellable(Conflict):
 
     def __init__(self, reminder_id: int, status: str) -> None:
         super().__init__(f"reminder {reminder_id} is {status}; only scheduled reminders can be cancelled")
+        self.reminder_id = reminder_id
+        self.status = status
+
+    def details(self) -> dict[str, Any]:
+        return {"reminder_id": self.reminder_id, "status": self.status}
+
+
+class ReminderNotReschedulable(Conflict):
+    code = "reminder_not_reschedulable"
+
+    def __init__(self, reminder_id: int, status: str) -> None:
+        super().__init__(f"reminder {reminder_id} is {status}; only scheduled reminders can be moved")
         self.reminder_id = reminder_id
         self.status = status
 

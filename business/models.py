@@ -90,6 +90,8 @@ class Customer:
     whatsapp_opt_in: bool
     balance_paise: int
     created_at: datetime
+    price_tier: str = "retail"  # the tier a bill uses unless told otherwise (business.pricing)
+    email: str | None = None  # where documents are sent
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ class StockMove:
     reversal_of: int | None
     note: str
     created_at: datetime
+    reason: str | None = None  # outside sales: damaged, returned, own_use, other, count
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class NewStockMove:
     invoice_line_id: int | None = None
     reversal_of: int | None = None
     note: str = ""
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,7 @@ class InvoiceLine:
     sgst_paise: int
     igst_paise: int
     total_paise: int
+    discount_paise: int = 0  # off the line's value before tax; taxable_paise is net of it
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,8 @@ class InvoiceQuote:
     igst_paise: int
     round_off_paise: int
     total_paise: int
+    discount_paise: int = 0  # the lines' discounts; subtotal_paise is net of it
+    price_tier: str = "retail"
 
 
 @dataclass(frozen=True)
@@ -242,6 +249,8 @@ class Invoice:
     total_paise: int
     issued_at: datetime
     cancelled_at: datetime | None
+    discount_paise: int = 0  # the lines' discounts; subtotal_paise is net of it
+    price_tier: str = "retail"
 
 
 @dataclass(frozen=True)

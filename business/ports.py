@@ -14,6 +14,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
 
+from business.customer_history import CustomerChange, FieldChange
 from business.models import (
     Customer,
     DailySummaryRows,
@@ -114,6 +115,34 @@ class CustomerRepository(Protocol):
 
     async def outstanding(self, shop_id: int) -> list[Customer]:
         """Customers with a positive balance, largest first."""
+        ...
+
+
+class CustomerChangeRepository(Protocol):
+    """A customer's history, append-only."""
+
+    async def add(
+        self, *, shop_id: int, customer_id: int, changes: Sequence[FieldChange], via: str, at: datetime
+    ) -> None: ...
+
+    async def for_customer(self, shop_id: int, customer_id: int) -> list[CustomerChange]:
+        """Oldest first."""
+        ...
+
+
+class ProductPriceRepository(Protocol):
+    """Wholesale / dealer prices per product (retail is `products.price_paise`)."""
+
+    async def set(self, *, shop_id: int, product_id: int, tier: str, price_paise: int, at: datetime) -> None:
+        """Set (or replace) the product's price for a non-retail tier."""
+        ...
+
+    async def for_tier(self, shop_id: int, product_ids: Sequence[int], tier: str) -> dict[int, int]:
+        """Product id -> price for `tier`, for those products that have one."""
+        ...
+
+    async def for_product(self, shop_id: int, product_id: int) -> dict[str, int]:
+        """Tier -> price of one product's non-retail tiers."""
         ...
 
 
@@ -235,6 +264,10 @@ class ReminderRepository(Protocol):
 
     async def set_status(self, reminder_id: int, status: str, at: datetime) -> Reminder: ...
 
+    async def set_due_at(self, reminder_id: int, due_at: datetime, at: datetime) -> Reminder:
+        """Move a (locked, scheduled) reminder to a new due time."""
+        ...
+
     async def skip_scheduled_for_customer(self, shop_id: int, customer_id: int, at: datetime) -> list[int]:
         """Mark the customer's scheduled reminders skipped_paid; returns their ids."""
         ...
@@ -270,7 +303,13 @@ class UnitOfWork(Protocol):
     def customers(self) -> CustomerRepository: ...
 
     @property
+    def customer_changes(self) -> CustomerChangeRepository: ...
+
+    @property
     def products(self) -> ProductRepository: ...
+
+    @property
+    def prices(self) -> ProductPriceRepository: ...
 
     @property
     def stock_moves(self) -> StockMoveRepository: ...

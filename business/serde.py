@@ -55,7 +55,10 @@ def from_jsonable(tp: Any, data: Any) -> Any:
         return {k: from_jsonable(vt, v) for k, v in data.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
-        return tp(**{f.name: from_jsonable(hints[f.name], data[f.name]) for f in dataclasses.fields(tp)})
+        # A field missing from an older stored result takes its default (fields are added with one).
+        return tp(**{
+            f.name: from_jsonable(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data
+        })
     if tp is Decimal:
         return Decimal(data)
     if tp is datetime:

@@ -42,6 +42,7 @@ def customer(r: Record) -> Customer:
         id=r["id"], shop_id=r["shop_id"], name=r["name"], phone=r["phone"], nicknames=tuple(r["nicknames"]),
         landmark=r["landmark"], name_roman=r["name_roman"], name_devanagari=r["name_devanagari"],
         whatsapp_opt_in=r["whatsapp_opt_in"], balance_paise=r["balance_paise"], created_at=r["created_at"],
+        price_tier=r["price_tier"], email=r["email"],
     )
 
 
@@ -57,7 +58,7 @@ def stock_move(r: Record) -> StockMove:
     return StockMove(
         id=r["id"], product_id=r["product_id"], kind=r["kind"], qty_milli=r["qty_milli"],
         invoice_line_id=r["invoice_line_id"], reversal_of=r["reversal_of"], note=r["note"],
-        created_at=r["created_at"],
+        created_at=r["created_at"], reason=r["reason"],
     )
 
 
@@ -68,6 +69,7 @@ def invoice_line(r: Record) -> InvoiceLine:
         quantity=q.normalize(), unit=r["unit"], qty_milli=r["qty_milli"], unit_price_paise=r["unit_price_paise"],
         taxable_paise=r["taxable_paise"], gst_rate_bp=r["gst_rate_bp"], cgst_paise=r["cgst_paise"],
         sgst_paise=r["sgst_paise"], igst_paise=r["igst_paise"], total_paise=r["total_paise"],
+        discount_paise=r["discount_paise"],
     )
 
 
@@ -78,7 +80,8 @@ def invoice(r: Record, lines: list[Record]) -> Invoice:
         with_gst=r["with_gst"], supply_type=r["supply_type"], lines=tuple(invoice_line(x) for x in lines),
         subtotal_paise=r["subtotal_paise"], cgst_paise=r["cgst_paise"], sgst_paise=r["sgst_paise"],
         igst_paise=r["igst_paise"], round_off_paise=r["round_off_paise"], total_paise=r["total_paise"],
-        issued_at=r["issued_at"], cancelled_at=r["cancelled_at"],
+        issued_at=r["issued_at"], cancelled_at=r["cancelled_at"], discount_paise=r["discount_paise"],
+        price_tier=r["price_tier"],
     )
 
 

@@ -14,10 +14,12 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from business.ports import UnitOfWorkFactory
+from db.repos.customer_changes import PgCustomerChangeRepository
 from db.repos.customers import PgCustomerRepository
 from db.repos.idempotency import PgIdempotencyRepository
 from db.repos.invoices import PgInvoiceRepository
 from db.repos.ledger import PgLedgerRepository, PgPaymentRepository
+from db.repos.prices import PgProductPriceRepository
 from db.repos.products import PgProductRepository, PgStockMoveRepository
 from db.repos.reminders import PgReminderRepository
 from db.repos.reports import PgReportRepository
@@ -27,7 +29,9 @@ from db.repos.shops import PgShopRepository
 class PostgresUnitOfWork:
     shops: PgShopRepository
     customers: PgCustomerRepository
+    customer_changes: PgCustomerChangeRepository
     products: PgProductRepository
+    prices: PgProductPriceRepository
     stock_moves: PgStockMoveRepository
     invoices: PgInvoiceRepository
     ledger: PgLedgerRepository
@@ -53,7 +57,9 @@ class PostgresUnitOfWork:
         c: asyncpg.Connection = conn  # type: ignore[assignment]
         self.shops = PgShopRepository(c)
         self.customers = PgCustomerRepository(c)
+        self.customer_changes = PgCustomerChangeRepository(c)
         self.products = PgProductRepository(c)
+        self.prices = PgProductPriceRepository(c)
         self.stock_moves = PgStockMoveRepository(c)
         self.invoices = PgInvoiceRepository(c)
         self.ledger = PgLedgerRepository(c)

@@ -1,16 +1,18 @@
-"""Customers: add, change, list, and find by what the shopkeeper says ("station road wale Gupta")."""
+"""Customers: add, change (with history), list, and find by what the shopkeeper says ("station road wale Gupta")."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from business import fields, search
+from business import customer_history, fields, pricing, search
 from business.actions.runner import ActionRunner, AfterCommit, off_loop
 from business.actions.shops import load_shop
-from business.errors import CustomerNotFound, InvalidAmount
+from business.customer_history import CustomerChange
+from business.errors import CustomerNotFound, InvalidAmount, ValidationError
 from business.matching import devanagari_to_roman
 from business.models import Customer, CustomerMatch
 from business.phones import normalize_phone
@@ -77,23 +79,81 @@ class CustomerActions(ActionRunner):
     async def update_customer(
         self, shop_id: int, customer_id: int, *, name: str | None = None, phone: str | None = None,
         nicknames: Sequence[str] | None = None, landmark: str | None = None,
-        name_devanagari: str | None = None, whatsapp_opt_in: bool | None = None,
+        name_devanagari: str | None = None, whatsapp_opt_in: bool | None = None, email: str | None = None,
+        via: str = "api", idempotency_key: str | None = None,
     ) -> Customer:
-        """Change the given fields (None = unchanged; phone "" clears it). Raises CustomerNotFound."""
+        """Change the given fields (None = unchanged; phone or email "" clears it); each field that really
+        changes appends a history row (old -> new, `via` "phone"/"api"/"chat"/...).
+        Raises CustomerNotFound, DuplicateCustomer (phone taken), ValidationError."""
         changes = customer_changes(
             name=name, phone=phone, nicknames=nicknames, landmark=landmark, name_devanagari=name_devanagari,
-            whatsapp_opt_in=whatsapp_opt_in,
+            whatsapp_opt_in=whatsapp_opt_in, email=email,
+        )
+        return await self._change_customer(
+            shop_id, customer_id, lambda _: changes, customer_history.channel(via), idempotency_key,
+            "update_customer",
         )
 
+    async def add_customer_nickname(
+        self, shop_id: int, customer_id: int, nickname: str, *, via: str = "api",
+        idempotency_key: str | None = None,
+    ) -> Customer:
+        """Add one nickname beside the others ("Rahul ko Pappu bhi bolte hain"); one already there
+        (any case) changes nothing. Raises CustomerNotFound, ValidationError."""
+        name = fields.text(nickname, "nickname", required=True, max_len=200)
+
+        def changes(c: Customer) -> dict[str, Any]:
+            if any(n.casefold() == name.casefold() for n in c.nicknames):
+                return {}
+            return {"nicknames": fields.names([*c.nicknames, name])}
+
+        return await self._change_customer(
+            shop_id, customer_id, changes, customer_history.channel(via), idempotency_key, "add_customer_nickname"
+        )
+
+    async def set_customer_tier(
+        self, shop_id: int, customer_id: int, tier: str, *, via: str = "api", idempotency_key: str | None = None
+    ) -> Customer:
+        """The price tier (retail / wholesale / dealer) this customer's bills use by default.
+        Raises CustomerNotFound, ValidationError."""
+        checked = pricing.price_tier(tier)
+        return await self._change_customer(
+            shop_id, customer_id, lambda _: {"price_tier": checked}, customer_history.channel(via),
+            idempotency_key, "set_customer_tier",
+        )
+
+    async def customer_history(self, shop_id: int, customer_id: int) -> list[CustomerChange]:
+        """Every recorded change to the customer, oldest first. Raises CustomerNotFound."""
+
+        async def run(uow: UnitOfWork) -> list[CustomerChange]:
+            await load_customer(uow, shop_id, customer_id)
+            return await uow.customer_changes.for_customer(shop_id, customer_id)
+
+        return await self._read(run)
+
+    async def _change_customer(
+        self, shop_id: int, customer_id: int, changes_for: Callable[[Customer], dict[str, Any]], via: str,
+        key: str | None, action: str,
+    ) -> Customer:
+        """Lock the customer, apply `changes_for(customer)`, and record what really changed."""
+
         async def body(uow: UnitOfWork, after: AfterCommit) -> Customer:
+            before = await load_customer(uow, shop_id, customer_id, lock=True)
+            changes = changes_for(before)
             if not changes:
-                return await load_customer(uow, shop_id, customer_id)
+                return before
             c = await uow.customers.update(shop_id, customer_id, changes)
             if c is None:
                 raise CustomerNotFound(customer_id)
+            await uow.customer_changes.add(
+                shop_id=shop_id, customer_id=customer_id, changes=customer_history.diff(before, c), via=via,
+                at=self._clock.now(),
+            )
             return c
 
-        return await self._action(shop_id, None, "update_customer", Customer, body)
+        c = await self._action(shop_id, key, action, Customer, body)
+        log.info("%s shop_id=%s customer_id=%s via=%s", action, shop_id, customer_id, via)
+        return c
 
     async def search_customers(self, shop_id: int, query: str, *, limit: int = 5) -> list[CustomerMatch]:
         """Ranked candidates (score 0..100) by name, nickname, landmark, phone digits,
@@ -145,7 +205,7 @@ def customer_fields(
 
 def customer_changes(
     *, name: str | None, phone: str | None, nicknames: Sequence[str] | None, landmark: str | None,
-    name_devanagari: str | None, whatsapp_opt_in: bool | None,
+    name_devanagari: str | None, whatsapp_opt_in: bool | None, email: str | None = None,
 ) -> dict[str, Any]:
     """The checked column changes of an update (None = unchanged; phone "" clears it)."""
     changes: dict[str, Any] = {}
@@ -165,4 +225,19 @@ def customer_changes(
         changes["name_devanagari"] = fields.text(name_devanagari, "name_devanagari")
     if whatsapp_opt_in is not None:
         changes["whatsapp_opt_in"] = bool(whatsapp_opt_in)
+    if email is not None:
+        changes["email"] = email_address(email)
     return changes
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_address(value: str) -> str | None:
+    """A customer's email, trimmed and lower-cased ("" clears it). Raises ValidationError."""
+    text = fields.text(value, "email", max_len=254).replace(" ", "").lower()
+    if not text:
+        return None
+    if not _EMAIL.match(text):
+        raise ValidationError("email does not look like name@example.com", "email")
+    return text

@@ -9,13 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from business import gst, modes, search, units
+from business import discounts, gst, modes, pricing, search, units
 from business.actions.customers import load_customer
 from business.actions.products import load_product, shortfall
 from business.actions.runner import ActionRunner, AfterCommit
 from business.actions.shops import load_shop
+from business.discounts import Discount
 from business.errors import (
     InsufficientStock,
+    InvalidDiscount,
     InvalidQuantity,
     InvoiceAlreadyCancelled,
     InvoiceNotFound,
@@ -34,15 +36,16 @@ class InvoiceActions(ActionRunner):
     async def quote_invoice(
         self, shop_id: int, customer_id: int | None, items: Sequence[ItemLike], *,
         payment_mode: str = "credit", with_gst: bool = False, supply_type: str = "intrastate",
+        discount: Discount | None = None, price_tier: str | None = None,
     ) -> InvoiceQuote:
-        """Compute the invoice (lines, GST, round-off, total) without posting anything,
+        """Compute the invoice (lines, discount, GST, round-off, total) without posting anything,
         so the bot can read back "kul 130 rupaye" before confirming. Same errors as create."""
 
         async def run(uow: UnitOfWork) -> InvoiceQuote:
             shop = await load_shop(uow, shop_id)
             return await build_quote(
                 uow, shop, customer_id, items, payment_mode, with_gst, supply_type,
-                clock=self._clock, lock=False,
+                clock=self._clock, lock=False, discount=discount, price_tier=price_tier,
             )
 
         return await self._read(run)
@@ -50,20 +53,24 @@ class InvoiceActions(ActionRunner):
     async def create_invoice(
         self, shop_id: int, customer_id: int | None, items: Sequence[ItemLike], *,
         payment_mode: str = "credit", with_gst: bool = False, supply_type: str = "intrastate",
-        idempotency_key: str | None = None,
+        discount: Discount | None = None, price_tier: str | None = None, idempotency_key: str | None = None,
     ) -> Invoice:
         """Post an invoice: items resolved to products, units converted, stock checked and
         decremented (race-safe), GST (CGST+SGST or IGST) and round-off to the rupee, the next
         consecutive number of the financial year. `payment_mode` "credit" (default, needs a
         customer) posts a sale_credit ledger entry; cash/upi/card/cheque/bank means paid now.
-        `customer_id` None is a walk-in. Raises ProductNotFound, AmbiguousProduct, InvalidQuantity,
-        InvalidUnit, InsufficientStock, CustomerNotFound, ValidationError."""
+        `customer_id` None is a walk-in. `price_tier` (retail/wholesale/dealer) prices the lines,
+        else the customer's tier, else retail; a product without that tier's price sells at retail.
+        `discount` comes off before tax (pro rata over the lines when on the whole bill; see
+        `business.discounts`); the ledger is debited the discounted total. Raises ProductNotFound,
+        AmbiguousProduct, InvalidQuantity, InvalidUnit, InsufficientStock, CustomerNotFound,
+        InvalidDiscount, ValidationError."""
 
         async def body(uow: UnitOfWork, after: AfterCommit) -> Invoice:
             shop = await load_shop(uow, shop_id)
             quote = await build_quote(
                 uow, shop, customer_id, items, payment_mode, with_gst, supply_type,
-                clock=self._clock, lock=True,
+                clock=self._clock, lock=True, discount=discount, price_tier=price_tier,
             )
             now = self._clock.now()
             fy = financial_year(now)
@@ -165,19 +172,24 @@ class InvoiceActions(ActionRunner):
 async def build_quote(
     uow: UnitOfWork, shop: Shop, customer_id: int | None, items: Sequence[ItemLike],
     payment_mode: str, with_gst: bool, supply_type: str, *, clock: Clock, lock: bool,
+    discount: Discount | None = None, price_tier: str | None = None,
 ) -> InvoiceQuote:
-    """The priced invoice for `items` (GST rates in force on today's shop date);
-    with `lock` the products stay locked FOR UPDATE for the posting that follows."""
+    """The priced invoice for `items` (GST rates in force on today's shop date, the bill's
+    price tier, the discount before tax); with `lock` the products stay locked FOR UPDATE
+    for the posting that follows."""
     payment_mode = modes.invoice_payment_mode(payment_mode)
+    if discount is not None:
+        discount = discounts.check(discount)
     supply_type = modes.supply_type(supply_type)
     requests = [item_request(x) for x in items]
     if not requests:
         raise ValidationError("an invoice needs at least one item", "items")
     if len(requests) > 200:
         raise ValidationError("too many items on one invoice", "items")
-    customer_name = ""
+    customer_name, customer_tier = "", None
     if customer_id is not None:
-        customer_name = (await load_customer(uow, shop.id, customer_id)).name
+        customer = await load_customer(uow, shop.id, customer_id)
+        customer_name, customer_tier = customer.name, customer.price_tier
     elif payment_mode == "credit":
         raise ValidationError("a credit sale needs a customer", "customer_id")
     resolved: list[tuple[ItemRequest, Product, int]] = []
@@ -185,13 +197,17 @@ async def build_quote(
     # Names are resolved against the catalogue first; then every product is locked in one
     # statement in id order, so two invoices never wait on each other in opposite orders.
     wanted: list[int] = []
-    for req in requests:
-        pid = product_id_of(req.product)
+    refs = [req.product for req in requests] + ([discount.product] if discount and discount.product else [])
+    for ref in refs:
+        pid = product_id_of(ref)
         if pid is None:
             if catalogue is None:
                 catalogue = await uow.products.list_all(shop.id)
-            pid = search.resolve_product(str(req.product), catalogue).id
+            pid = search.resolve_product(str(ref), catalogue).id
         wanted.append(pid)
+    discounted_pid = wanted.pop() if len(wanted) > len(requests) else None
+    tier = pricing.bill_tier(price_tier, customer_tier)
+    tier_prices = await uow.prices.for_tier(shop.id, wanted, tier) if tier != pricing.RETAIL else {}
     rates: dict[int, int] = {}
     if with_gst:  # the rate in force on the bill's date (rates change by notification)
         rates = await uow.products.gst_rates_on(shop.id, wanted, shop_date(clock.now()))
@@ -209,23 +225,35 @@ async def build_quote(
         short = [shortfall(current[pid], n) for pid, n in need.items() if current[pid].stock_milli < n]
         if short:
             raise InsufficientStock(short)
+    prices = [pricing.unit_price(current[p.id], tier, tier_prices) for _, p, _ in resolved]
+    gross = [gst.line_amount(price, milli) for price, (_, _, milli) in zip(prices, resolved, strict=True)]
+    line_rates = [rates.get(p.id, current[p.id].gst_rate_bp) for _, p, _ in resolved]
+
+    def taxed(off: list[int]) -> list[gst.LineTax]:
+        return [
+            gst.line_tax(g - d, rate, with_gst=with_gst, supply_type=supply_type)
+            for g, d, rate in zip(gross, off, line_rates, strict=True)
+        ]
+
+    off = [0 for _ in resolved]
+    if discount is not None:
+        eligible = [discounted_pid is None or p.id == discounted_pid for _, p, _ in resolved]
+        if not any(eligible):
+            raise InvalidDiscount("not_on_bill", "the discounted product is not on the bill")
+        off = discounts.per_line(discount, gross, eligible, lambda o: gst.totals(taxed(o)).total_paise)
+    taxes = taxed(off)
     lines: list[InvoiceLine] = []
-    taxes: list[gst.LineTax] = []
     for no, (req, p0, milli) in enumerate(resolved, start=1):
-        p = current[p0.id]
-        rate = rates.get(p.id, p.gst_rate_bp)
-        tax = gst.line_tax(
-            gst.line_amount(p.price_paise, milli), rate, with_gst=with_gst, supply_type=supply_type
-        )
-        taxes.append(tax)
+        p, tax = current[p0.id], taxes[no - 1]
         asked_unit = units.canonical_unit(req.unit) if req.unit else p.unit
         lines.append(
             InvoiceLine(
                 line_no=no, product_id=p.id, description=p.name, hsn=p.hsn,
                 quantity=units.to_decimal(req.quantity).normalize(), unit=asked_unit, qty_milli=milli,
-                unit_price_paise=p.price_paise, taxable_paise=tax.taxable_paise,
-                gst_rate_bp=rate if with_gst else 0, cgst_paise=tax.cgst_paise,
+                unit_price_paise=prices[no - 1], taxable_paise=tax.taxable_paise,
+                gst_rate_bp=line_rates[no - 1] if with_gst else 0, cgst_paise=tax.cgst_paise,
                 sgst_paise=tax.sgst_paise, igst_paise=tax.igst_paise, total_paise=tax.total_paise,
+                discount_paise=off[no - 1],
             )
         )
     t = gst.totals(taxes)
@@ -234,6 +262,7 @@ async def build_quote(
         with_gst=bool(with_gst), supply_type=supply_type, lines=tuple(lines),
         subtotal_paise=t.subtotal_paise, cgst_paise=t.cgst_paise, sgst_paise=t.sgst_paise,
         igst_paise=t.igst_paise, round_off_paise=t.round_off_paise, total_paise=t.total_paise,
+        discount_paise=sum(off), price_tier=tier,
     )
 
 

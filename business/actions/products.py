@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from business import fields, search, units
+from business import fields, pricing, search, units
 from business.actions.runner import ActionRunner, AfterCommit, off_loop
 from business.actions.shops import load_shop
 from business.errors import InsufficientStock, ProductNotFound, StockShortfall, ValidationError
@@ -16,6 +16,9 @@ from business.money import validate_amount
 from business.ports import UnitOfWork
 
 QuantityLike = Decimal | int | str
+
+# Why stock went out other than by sale (stored on the move; a stock count is "count").
+REMOVE_REASONS: tuple[str, ...] = ("damaged", "returned", "own_use", "other")
 
 
 async def load_product(uow: UnitOfWork, shop_id: int, ref: int | str) -> Product:
@@ -30,6 +33,12 @@ async def load_product(uow: UnitOfWork, shop_id: int, ref: int | str) -> Product
     if ref.strip().isdigit():
         return await load_product(uow, shop_id, int(ref.strip()))
     return search.resolve_product(ref, await uow.products.list_all(shop_id))
+
+
+async def tier_prices(uow: UnitOfWork, p: Product) -> dict[str, int]:
+    """Every tier's price of a product (missing tiers at the retail price)."""
+    own = await uow.prices.for_product(p.shop_id, p.id)
+    return {t: pricing.unit_price(p, t, {p.id: own[t]} if t in own else {}) for t in pricing.PRICE_TIERS}
 
 
 class ProductActions(ActionRunner):
@@ -113,6 +122,37 @@ class ProductActions(ActionRunner):
 
         return await self._action(shop_id, None, "schedule_gst_rate", GstRate, body)
 
+    async def set_product_price(
+        self, shop_id: int, product: int | str, tier: str, price_paise: int, *, idempotency_key: str | None = None
+    ) -> dict[str, int]:
+        """Set a product's price for a tier ("dealer rate 40 rupaye"); retail is the product's own
+        price (as update_product). Returns every tier's price (tier -> paise, missing tiers sold at
+        retail). Raises ProductNotFound, AmbiguousProduct, ValidationError, InvalidAmount."""
+        checked = pricing.price_tier(tier)
+        validate_amount(price_paise, field="price_paise", allow_zero=True)
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> dict[str, int]:
+            p = await load_product(uow, shop_id, product)
+            if checked == pricing.RETAIL:
+                updated = await uow.products.update(shop_id, p.id, {"price_paise": price_paise})
+                p = updated or p
+            else:
+                await uow.prices.set(
+                    shop_id=shop_id, product_id=p.id, tier=checked, price_paise=price_paise, at=self._clock.now()
+                )
+            return await tier_prices(uow, p)
+
+        return await self._action(shop_id, idempotency_key, "set_product_price", dict[str, int], body)
+
+    async def product_prices(self, shop_id: int, product: int | str) -> dict[str, int]:
+        """Tier -> price per unit (paise) for every tier; a tier with no price of its own shows
+        the retail price it falls back to. Raises ProductNotFound, AmbiguousProduct."""
+
+        async def run(uow: UnitOfWork) -> dict[str, int]:
+            return await tier_prices(uow, await load_product(uow, shop_id, product))
+
+        return await self._read(run)
+
     async def get_product(self, shop_id: int, product_id: int) -> Product:
         """Raises ProductNotFound."""
         return await self._read(lambda uow: load_product(uow, shop_id, product_id))
@@ -139,7 +179,7 @@ class ProductActions(ActionRunner):
 
     async def _stock_change(
         self, shop_id: int, product: int | str, quantity: QuantityLike, unit: str | None, mode: str,
-        note: str, key: str | None,
+        note: str, key: str | None, reason: str | None = None,
     ) -> StockChange:
         async def body(uow: UnitOfWork, after: AfterCommit) -> StockChange:
             shop = await load_shop(uow, shop_id)
@@ -157,7 +197,7 @@ class ProductActions(ActionRunner):
             if delta == 0:
                 return StockChange(p, None)
             move, after_move = await uow.stock_moves.post(
-                shop_id=shop_id, move=NewStockMove(p.id, kind, delta, note=fields.text(note, "note")),
+                shop_id=shop_id, move=NewStockMove(p.id, kind, delta, note=fields.text(note, "note"), reason=reason),
                 created_at=self._clock.now(),
             )
             return StockChange(after_move, move)
@@ -173,18 +213,20 @@ class ProductActions(ActionRunner):
 
     async def remove_stock(
         self, shop_id: int, product: int | str, quantity: QuantityLike, unit: str | None = None, *,
-        note: str = "", idempotency_key: str | None = None,
+        note: str = "", reason: str | None = None, idempotency_key: str | None = None,
     ) -> StockChange:
-        """Stock went out other than by sale (damage, own use): a negative adjustment.
-        Raises InsufficientStock unless the shop allows negative stock."""
-        return await self._stock_change(shop_id, product, quantity, unit, "remove", note, idempotency_key)
+        """Stock went out other than by sale: a negative adjustment whose move records `reason`
+        ("damaged", "returned" to the supplier, "own_use", "other"; None is "other") beside the note.
+        Raises InsufficientStock unless the shop allows negative stock, ValidationError."""
+        why = remove_reason(reason)
+        return await self._stock_change(shop_id, product, quantity, unit, "remove", note, idempotency_key, why)
 
     async def set_stock(
         self, shop_id: int, product: int | str, quantity: QuantityLike, unit: str | None = None, *,
         note: str = "", idempotency_key: str | None = None,
     ) -> StockChange:
-        """Stock count: post the adjustment that brings stock to `quantity`."""
-        return await self._stock_change(shop_id, product, quantity, unit, "set", note, idempotency_key)
+        """Stock count: post the adjustment (reason "count") that brings stock to `quantity`."""
+        return await self._stock_change(shop_id, product, quantity, unit, "set", note, idempotency_key, "count")
 
 
 # --- input checks (pure) -----------------------------------------------------------
@@ -195,6 +237,16 @@ def gst_rate(rate_bp: object) -> int:
     if isinstance(rate_bp, bool) or not isinstance(rate_bp, int) or not 0 <= rate_bp <= 2800:
         raise ValidationError("gst_rate_bp must be an integer 0..2800 (basis points)", "gst_rate_bp")
     return rate_bp
+
+
+def remove_reason(reason: object) -> str:
+    """A stock removal's reason ("own use" -> "own_use"); None is "other". Raises ValidationError."""
+    if reason is None:
+        return "other"
+    value = "_".join(reason.strip().lower().replace("-", " ").split()) if isinstance(reason, str) else reason
+    if value not in REMOVE_REASONS:
+        raise ValidationError(f"reason must be one of {REMOVE_REASONS}", "reason")
+    return str(value)
 
 
 def hsn_code(hsn: str | None) -> str:

@@ -5,14 +5,20 @@ The rules (statuses, what may send, transitions) are in `business.reminders`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from business.actions.customers import load_customer
 from business.actions.runner import ActionRunner, AfterCommit
-from business.errors import ReminderNotCancellable, ReminderNotFound, ValidationError
+from business.errors import (
+    ReminderNotCancellable,
+    ReminderNotFound,
+    ReminderNotReschedulable,
+    ValidationError,
+)
 from business.models import REMINDER_STATUSES, Reminder
 from business.money import validate_amount
 from business.ports import UnitOfWork
+from business.reminder_lookup import DEFAULT_WINDOW, MOVABLE, aware, nearest
 
 
 class ReminderActions(ActionRunner):
@@ -22,8 +28,7 @@ class ReminderActions(ActionRunner):
     ) -> Reminder:
         """Store a scheduled reminder row, then (after commit) ask the JobQueue for a timer.
         `due_at` must be timezone-aware. Raises CustomerNotFound, ValidationError, InvalidAmount."""
-        if not isinstance(due_at, datetime) or due_at.tzinfo is None or due_at.utcoffset() is None:
-            raise ValidationError("due_at must be a timezone-aware datetime", "due_at")
+        aware(due_at, "due_at")
         if amount_paise is not None:
             validate_amount(amount_paise)
 
@@ -55,6 +60,41 @@ class ReminderActions(ActionRunner):
             return r
 
         return await self._action(shop_id, idempotency_key, "cancel_reminder", Reminder, body)
+
+    async def reschedule_reminder(
+        self, shop_id: int, reminder_id: int, due_at: datetime, *, idempotency_key: str | None = None
+    ) -> Reminder:
+        """Move a scheduled reminder to `due_at` (aware); after commit its timer moves too (the
+        old job is cancelled, a new one set). Raises ReminderNotFound, ReminderNotReschedulable
+        (not scheduled any more), ValidationError."""
+        aware(due_at, "due_at")
+
+        async def body(uow: UnitOfWork, after: AfterCommit) -> Reminder:
+            r = await uow.reminders.get(shop_id, reminder_id, for_update=True)
+            if r is None:
+                raise ReminderNotFound(reminder_id)
+            if r.status not in MOVABLE:
+                raise ReminderNotReschedulable(r.id, r.status)
+            r = await uow.reminders.set_due_at(r.id, due_at, self._clock.now())
+            after.append(lambda: self._jobs.cancel_reminder(reminder_id))
+            after.append(lambda: self._jobs.schedule_reminder(reminder_id, r.due_at))
+            return r
+
+        return await self._action(shop_id, idempotency_key, "reschedule_reminder", Reminder, body)
+
+    async def find_reminders(
+        self, shop_id: int, customer_id: int | None = None, status: str | None = "scheduled",
+        around: datetime | None = None, *, window: timedelta = DEFAULT_WINDOW,
+    ) -> list[Reminder]:
+        """The reminders a spoken reference means: the customer's (if given) in `status`
+        (None: any), and with `around` those due within `window` of it (else at that time of
+        day on another date), nearest first; without `around`, soonest due first."""
+        if around is not None:
+            aware(around, "around")
+        found = await self.list_reminders(shop_id, customer_id=customer_id, status=status, limit=1000)
+        if around is None:
+            return sorted(found, key=lambda r: (r.due_at, r.id))
+        return nearest(found, around, window)
 
     async def list_reminders(
         self, shop_id: int, *, customer_id: int | None = None, status: str | None = None, limit: int = 100

@@ -12,7 +12,10 @@ from business.errors import DuplicateCustomer
 from business.models import Customer
 from db import rows
 
-_UPDATABLE = {"name", "phone", "nicknames", "landmark", "name_roman", "name_devanagari", "whatsapp_opt_in"}
+_UPDATABLE = {
+    "name", "phone", "nicknames", "landmark", "name_roman", "name_devanagari", "whatsapp_opt_in", "price_tier",
+    "email",
+}
 
 
 class PgCustomerRepository:

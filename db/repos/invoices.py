@@ -11,11 +11,11 @@ from db import rows
 
 _LINE_COLUMNS = (
     "line_no", "product_id", "description", "hsn", "quantity", "unit", "qty_milli", "unit_price_paise",
-    "taxable_paise", "gst_rate_bp", "cgst_paise", "sgst_paise", "igst_paise", "total_paise",
+    "taxable_paise", "gst_rate_bp", "cgst_paise", "sgst_paise", "igst_paise", "total_paise", "discount_paise",
 )
 _LINE_TYPES = (
     "int[]", "bigint[]", "text[]", "text[]", "numeric[]", "text[]", "bigint[]", "bigint[]",
-    "bigint[]", "int[]", "bigint[]", "bigint[]", "bigint[]", "bigint[]",
+    "bigint[]", "int[]", "bigint[]", "bigint[]", "bigint[]", "bigint[]", "bigint[]",
 )
 
 
@@ -38,13 +38,13 @@ class PgInvoiceRepository:
         self, *, quote: InvoiceQuote, fy: str, seq: int, invoice_no: str, issued_at: datetime
     ) -> tuple[Invoice, list[int]]:
         columns = [[getattr(line, col) for line in quote.lines] for col in _LINE_COLUMNS]
-        args = ", ".join(f"${i + 17}::{t}" for i, t in enumerate(_LINE_TYPES))
+        args = ", ".join(f"${i + 19}::{t}" for i, t in enumerate(_LINE_TYPES))
         found = await self._c.fetch(
             f"""WITH h AS (
                     INSERT INTO invoices (shop_id, fy, seq, invoice_no, customer_id, customer_name, payment_mode,
                         with_gst, supply_type, subtotal_paise, cgst_paise, sgst_paise, igst_paise,
-                        round_off_paise, total_paise, issued_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                        round_off_paise, total_paise, issued_at, discount_paise, price_tier)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                     RETURNING id, issued_at),
                 l AS (
                     INSERT INTO invoice_lines (invoice_id, {", ".join(_LINE_COLUMNS)})
@@ -53,7 +53,8 @@ class PgInvoiceRepository:
                 SELECT h.id AS invoice_id, h.issued_at, l.id AS line_id FROM h, l ORDER BY l.line_no""",
             quote.shop_id, fy, seq, invoice_no, quote.customer_id, quote.customer_name, quote.payment_mode,
             quote.with_gst, quote.supply_type, quote.subtotal_paise, quote.cgst_paise, quote.sgst_paise,
-            quote.igst_paise, quote.round_off_paise, quote.total_paise, issued_at, *columns,
+            quote.igst_paise, quote.round_off_paise, quote.total_paise, issued_at, quote.discount_paise,
+            quote.price_tier, *columns,
         )
         invoice = Invoice(
             id=found[0]["invoice_id"], shop_id=quote.shop_id, invoice_no=invoice_no, fy=fy,
@@ -62,6 +63,7 @@ class PgInvoiceRepository:
             lines=quote.lines, subtotal_paise=quote.subtotal_paise, cgst_paise=quote.cgst_paise,
             sgst_paise=quote.sgst_paise, igst_paise=quote.igst_paise, round_off_paise=quote.round_off_paise,
             total_paise=quote.total_paise, issued_at=found[0]["issued_at"], cancelled_at=None,
+            discount_paise=quote.discount_paise, price_tier=quote.price_tier,
         )
         return invoice, [r["line_id"] for r in found]
 

@@ -110,12 +110,12 @@ class PgStockMoveRepository:
         found = await self._c.fetch(
             """WITH d AS (
                    SELECT * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
-                                        $7::text[]) WITH ORDINALITY
-                          AS t(product_id, kind, qty_milli, invoice_line_id, reversal_of, note, ord)),
+                                        $7::text[], $9::text[]) WITH ORDINALITY
+                          AS t(product_id, kind, qty_milli, invoice_line_id, reversal_of, note, reason, ord)),
                m AS (
                    INSERT INTO stock_moves (shop_id, product_id, kind, qty_milli, invoice_line_id, reversal_of,
-                                            note, created_at)
-                   SELECT $1, product_id, kind, qty_milli, invoice_line_id, reversal_of, note, $8
+                                            note, reason, created_at)
+                   SELECT $1, product_id, kind, qty_milli, invoice_line_id, reversal_of, note, reason, $8
                    FROM d ORDER BY ord RETURNING *),
                u AS (
                    UPDATE products p SET stock_milli = p.stock_milli + s.total, updated_at = now()
@@ -125,7 +125,7 @@ class PgStockMoveRepository:
             shop_id,
             [m.product_id for m in moves], [m.kind for m in moves], [m.qty_milli for m in moves],
             [m.invoice_line_id for m in moves], [m.reversal_of for m in moves], [m.note for m in moves],
-            created_at,
+            created_at, [m.reason for m in moves],
         )
         if found and found[0]["products_updated"] != len({m.product_id for m in moves}):
             raise ProductNotFound(moves[0].product_id)

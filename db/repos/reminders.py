@@ -47,6 +47,12 @@ class PgReminderRepository:
         )
         return rows.reminder(r)
 
+    async def set_due_at(self, reminder_id: int, due_at: datetime, at: datetime) -> Reminder:
+        r = await self._c.fetchrow(
+            "UPDATE reminders SET due_at = $2, updated_at = $3 WHERE id = $1 RETURNING *", reminder_id, due_at, at
+        )
+        return rows.reminder(r)
+
     async def skip_scheduled_for_customer(self, shop_id: int, customer_id: int, at: datetime) -> list[int]:
         found = await self._c.fetch(
             """UPDATE reminders SET status = 'skipped_paid', updated_at = $3
