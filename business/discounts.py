@@ -3,8 +3,8 @@
 A discount comes off the taxable value before GST. On the whole bill it is shared
 among the lines pro rata to their value (largest remainder, so the line shares add
 up to the discount exactly); with `product` it applies only to that product's
-lines. A target total is the discount that brings the bill's total (after GST and
-round-off) down to the target. A bill never goes below zero: a discount larger
+lines. A target total is the discount that brings the bill's total (after GST, before
+the round-off) down to the target. A bill never goes below zero: a discount larger
 than the lines it applies to is an `InvalidDiscount`. Pure: no I/O.
 """
 
@@ -82,7 +82,8 @@ def per_line(
     d: Discount, gross: Sequence[int], eligible: Sequence[bool], total_after: Callable[[list[int]], int]
 ) -> list[int]:
     """Each line's discount in paise. `total_after(line_discounts)` is the bill's total with
-    those discounts (GST and round-off included); it is used to meet a target total."""
+    those discounts, GST included, before the round-off to the rupee; a target total takes the
+    smallest discount that brings it to the target or just under (so the round-off lands on it)."""
     base = sum(g for g, ok in zip(gross, eligible, strict=True) if ok)
     if d.percent is not None:
         return spread(round_half_up(Decimal(base) * d.percent / HUNDRED), gross, eligible)

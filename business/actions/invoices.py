@@ -240,7 +240,7 @@ async def build_quote(
         eligible = [discounted_pid is None or p.id == discounted_pid for _, p, _ in resolved]
         if not any(eligible):
             raise InvalidDiscount("not_on_bill", "the discounted product is not on the bill")
-        off = discounts.per_line(discount, gross, eligible, lambda o: gst.totals(taxed(o)).total_paise)
+        off = discounts.per_line(discount, gross, eligible, lambda o: _before_round_off(taxed(o)))
     taxes = taxed(off)
     lines: list[InvoiceLine] = []
     for no, (req, p0, milli) in enumerate(resolved, start=1):
@@ -264,6 +264,11 @@ async def build_quote(
         igst_paise=t.igst_paise, round_off_paise=t.round_off_paise, total_paise=t.total_paise,
         discount_paise=sum(off), price_tier=tier,
     )
+
+
+def _before_round_off(taxes: list[gst.LineTax]) -> int:
+    t = gst.totals(taxes)
+    return t.total_paise - t.round_off_paise
 
 
 # --- input checks (pure) -----------------------------------------------------------
