@@ -12,11 +12,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api import customers, invoices, ledger, products, reminders, summary
+from app.api import (
+    book_additions,
+    customer_changes,
+    customers,
+    invoices,
+    ledger,
+    products,
+    reminders,
+    summary,
+)
 from app.api.errors import ERROR_RESPONSES
 
 api_router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
-for _module in (customers, products, invoices, ledger, reminders, summary):
+for _module in (customers, customer_changes, products, invoices, ledger, reminders, book_additions, summary):
     api_router.include_router(_module.router)
 
 __all__ = ["api_router"]
