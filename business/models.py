@@ -12,6 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, NewType
 
+# Re-exported: each is defined beside its rules.
+from business.reminders import REMINDER_STATUSES as REMINDER_STATUSES
+from business.shop_settings import ShopSettings as ShopSettings
+
 Paise = NewType("Paise", int)
 
 PaymentMode = Literal["cash", "upi", "card", "cheque", "bank"]
@@ -20,9 +24,6 @@ SupplyType = Literal["intrastate", "interstate"]
 PAYMENT_MODES: tuple[str, ...] = ("cash", "upi", "card", "cheque", "bank")
 INVOICE_PAYMENT_MODES: tuple[str, ...] = ("credit", *PAYMENT_MODES)
 SUPPLY_TYPES: tuple[str, ...] = ("intrastate", "interstate")
-REMINDER_STATUSES: tuple[str, ...] = (
-    "scheduled", "sending", "sent", "delivered", "read", "failed", "cancelled", "skipped_paid", "unknown",
-)
 LEDGER_KINDS: tuple[str, ...] = ("sale_credit", "payment", "udhaar", "opening_balance", "reversal")
 
 MILLI = Decimal(1000)
@@ -31,21 +32,6 @@ MILLI = Decimal(1000)
 def milli_to_decimal(milli: int) -> Decimal:
     """1500 -> Decimal('1.5')."""
     return (Decimal(milli) / MILLI).normalize() if milli else Decimal(0)
-
-
-@dataclass(frozen=True)
-class ShopSettings:
-    """Per-shop switches kept in `shops.settings` (jsonb)."""
-
-    allow_negative_stock: bool = False
-    # Actions above this amount are read back and confirmed before posting (bot).
-    confirm_limit_paise: int = 200_000
-    reply_language: str = "hinglish"
-    whatsapp_template: str = "payment_reminder"
-    whatsapp_template_language: str = "hi"
-    # A caller from an unregistered phone may key in the shop code (its id) and the
-    # owner's PIN by DTMF to reach the bot (telephony.twilio.login); off by default.
-    allow_dtmf_login: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from business.errors import ValidationError
 from business.models import Reminder
 from business.shoptime import IST
 
-MOVABLE: tuple[str, ...] = ("scheduled",)  # only a pending reminder can be moved
 DEFAULT_WINDOW = timedelta(hours=1)
 _DAY_MINUTES = 24 * 60
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from asyncpg import Record
 
+from business import shop_settings
 from business.models import (
     Customer,
     Invoice,
@@ -17,16 +17,12 @@ from business.models import (
     Reminder,
     Shop,
     ShopPhone,
-    ShopSettings,
     StockMove,
 )
 
-_SETTINGS_FIELDS = set(ShopSettings.__dataclass_fields__)
-
 
 def shop(r: Record) -> Shop:
-    raw: dict[str, Any] = r["settings"] or {}
-    settings = ShopSettings(**{k: v for k, v in raw.items() if k in _SETTINGS_FIELDS})
+    settings = shop_settings.load(r["settings"])
     return Shop(
         id=r["id"], name=r["name"], address=r["address"], state=r["state"], gstin=r["gstin"],
         settings=settings, created_at=r["created_at"],

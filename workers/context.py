@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from business.reminders import DEFAULT_WINDOW, SendWindow
 from db.recording_store import S3Config
 from telephony.whatsapp.sender import WhatsAppConfig
-from workers.reminder_rules import DEFAULT_WINDOW, SendWindow
 
 DEFAULT_QUEUE = "execora"
 

@@ -21,8 +21,8 @@ from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from business.shoptime import IST
 from workers.context import DEFAULT_QUEUE
-from workers.reminder_rules import IST
 
 log = logging.getLogger(__name__)
 

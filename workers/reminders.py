@@ -29,12 +29,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from business.reminders import FAIL, SKIP_PAID, Action, ReminderState, decide
+from db.outbox import insert_outbox
 from db.pool import create_pool
-from db.reminder_jobs import (
+from db.reminder_sends import (
     ReminderForSend,
     back_to_scheduled,
     finish_unsent,
-    insert_outbox,
     lock_for_send,
     mark_sending,
     mark_sent,
@@ -45,7 +46,6 @@ from telephony.whatsapp.sender import SendOutcome, SendResult, TemplateMessage, 
 from telephony.whatsapp.templates import reminder_message
 from workers.context import WorkerConfig, current
 from workers.queue import RQJobQueue
-from workers.reminder_rules import Action, ReminderState, decide
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +119,9 @@ async def run_reminder(
             assert decision.due_at is not None
             await postpone(conn, r.id, decision.due_at, "quiet hours: moved to next morning")
         elif action is Action.SKIP_PAID:
-            await finish_unsent(conn, r.id, "skipped_paid", "paid", "customer owes nothing")
+            await finish_unsent(conn, r.id, SKIP_PAID, "paid", "customer owes nothing")
         elif action is Action.FAIL:
-            await finish_unsent(conn, r.id, "failed", decision.reason, decision.reason.replace("_", " "))
+            await finish_unsent(conn, r.id, FAIL, decision.reason, decision.reason.replace("_", " "))
         elif action is Action.SEND:
             assert decision.amount_paise is not None
             now = clock()
@@ -172,7 +172,7 @@ async def _record(
             log.warning("reminder %s shop %s: outcome unknown, not resending", r.id, r.shop_id)
             return "unknown"
         if result.outcome is SendOutcome.REJECTED or attempts >= cfg.max_send_attempts:
-            await finish_unsent(conn, r.id, "failed", result.error_code, result.error_title)
+            await finish_unsent(conn, r.id, FAIL, result.error_code, result.error_title)
             log.warning("reminder %s shop %s: failed (%s)", r.id, r.shop_id, result.error_code)
             return "failed"
         await back_to_scheduled(conn, r.id, f"{result.error_code}: {result.error_title}")

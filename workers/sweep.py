@@ -21,7 +21,7 @@ import asyncpg
 
 from db.pool import create_pool
 from db.recordings import pending_uploads
-from db.reminder_jobs import due_scheduled, expire_stale_sending
+from db.reminder_sends import due_scheduled, expire_stale_sending
 from workers.context import WorkerConfig, current
 from workers.queue import RQJobQueue
 

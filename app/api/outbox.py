@@ -20,9 +20,9 @@ from app.api.auth import ShopDep
 from app.api.deps import PoolDep, SettingsDep
 from app.api.errors import ApiError
 from app.api.schemas import Out, Timestamp
+from db.outbox import list_outbox
 from db.recording_store import local_signature_ok
 from db.recordings import get_recording
-from db.reminder_jobs import list_outbox
 from workers.recordings import resolve_path
 
 router = APIRouter(prefix="/api/outbox", tags=["reminders"])
@@ -30,7 +30,7 @@ recordings_router = APIRouter(tags=["recordings"])
 
 
 class OutboxMessageOut(Out):
-    """A `db.reminder_jobs.OutboxMessage`, under the names the outbox has always answered with."""
+    """A `db.outbox.OutboxMessage`, under the names the outbox has always answered with."""
 
     id: int
     reminder_id: int | None

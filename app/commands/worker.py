@@ -17,10 +17,10 @@ import threading
 from typing import Any
 
 from app.settings import Settings, load_settings
+from business.reminders import SendWindow
 from db.recording_store import S3Config
 from telephony.whatsapp.sender import WhatsAppConfig
 from workers.context import WorkerConfig, configure
-from workers.reminder_rules import SendWindow
 
 log = logging.getLogger("execora.worker")
 

@@ -15,10 +15,11 @@ from business.errors import (
     ReminderNotReschedulable,
     ValidationError,
 )
-from business.models import REMINDER_STATUSES, Reminder
+from business.models import Reminder
 from business.money import validate_amount
 from business.ports import UnitOfWork
-from business.reminder_lookup import DEFAULT_WINDOW, MOVABLE, aware, nearest
+from business.reminder_lookup import DEFAULT_WINDOW, aware, nearest
+from business.reminders import CANCEL, REMINDER_STATUSES, RESCHEDULE
 
 
 class ReminderActions(ActionRunner):
@@ -53,9 +54,9 @@ class ReminderActions(ActionRunner):
             r = await uow.reminders.get(shop_id, reminder_id, for_update=True)
             if r is None:
                 raise ReminderNotFound(reminder_id)
-            if r.status != "scheduled":
+            if not CANCEL.allowed(r.status):
                 raise ReminderNotCancellable(r.id, r.status)
-            r = await uow.reminders.set_status(r.id, "cancelled", self._clock.now())
+            r = await uow.reminders.set_status(r.id, CANCEL.to, self._clock.now())
             after.append(lambda: self._jobs.cancel_reminder(reminder_id))
             return r
 
@@ -73,7 +74,7 @@ class ReminderActions(ActionRunner):
             r = await uow.reminders.get(shop_id, reminder_id, for_update=True)
             if r is None:
                 raise ReminderNotFound(reminder_id)
-            if r.status not in MOVABLE:
+            if not RESCHEDULE.allowed(r.status):
                 raise ReminderNotReschedulable(r.id, r.status)
             r = await uow.reminders.set_due_at(r.id, due_at, self._clock.now())
             after.append(lambda: self._jobs.cancel_reminder(reminder_id))

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import asdict, replace
 from typing import Any
 
-from business import credentials, fields
+from business import credentials, fields, shop_settings
 from business.actions.runner import ActionRunner
 from business.errors import ShopNotFound, ValidationError
-from business.models import CallerShop, Shop, ShopPhone, ShopSettings
-from business.money import validate_amount
+from business.models import CallerShop, Shop, ShopPhone
 from business.phones import mask_phone, normalize_phone
 from business.ports import UnitOfWork
 
@@ -35,14 +33,14 @@ class ShopActions(ActionRunner):
         """Create a shop and its owner phone; returns the shop and its API key (shown once, only a hash is kept)."""
         name = fields.text(name, "name", required=True)
         phone = normalize_phone(owner_phone)
-        merged = shop_settings(settings)
+        merged = shop_settings.for_new_shop(settings)
         gstin = (gstin or "").strip().upper() or None
         pin_hash = await pin_hash_of(pin)
         api_key = credentials.new_api_key()
         async with self._uow() as uow:
             shop = await uow.shops.add(
                 name=name, address=address.strip(), state=state.strip(), gstin=gstin,
-                settings=asdict(merged), api_key_hash=credentials.hash_api_key(api_key),
+                settings=shop_settings.to_stored(merged), api_key_hash=credentials.hash_api_key(api_key),
                 created_at=self._clock.now(),
             )
             await uow.shops.add_phone(shop_id=shop.id, phone=phone, role="owner", pin_hash=pin_hash)
@@ -114,24 +112,6 @@ class ShopActions(ActionRunner):
 
 
 # --- input checks (pure) -----------------------------------------------------------
-
-
-def shop_settings(settings: Mapping[str, Any] | None) -> ShopSettings:
-    """A new shop's settings: the defaults with the given keys replaced, each checked."""
-    base = ShopSettings()
-    if not settings:
-        return base
-    known = set(asdict(base))
-    unknown = set(settings) - known
-    if unknown:
-        raise ValidationError(f"unknown shop settings: {sorted(unknown)}", "settings")
-    merged = replace(base, **dict(settings))
-    if not isinstance(merged.allow_negative_stock, bool):
-        raise ValidationError("allow_negative_stock must be true or false", "settings")
-    if not isinstance(merged.allow_dtmf_login, bool):
-        raise ValidationError("allow_dtmf_login must be true or false", "settings")
-    validate_amount(merged.confirm_limit_paise, field="confirm_limit_paise", allow_zero=True)
-    return merged
 
 
 async def pin_hash_of(pin: str | None) -> str | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 import asyncpg
 
 from business.models import Reminder
+from business.reminders import SKIP_PAID
 from db import rows
 
 
@@ -55,8 +56,8 @@ class PgReminderRepository:
 
     async def skip_scheduled_for_customer(self, shop_id: int, customer_id: int, at: datetime) -> list[int]:
         found = await self._c.fetch(
-            """UPDATE reminders SET status = 'skipped_paid', updated_at = $3
-               WHERE shop_id = $1 AND customer_id = $2 AND status = 'scheduled' RETURNING id""",
-            shop_id, customer_id, at,
+            """UPDATE reminders SET status = $4, updated_at = $3
+               WHERE shop_id = $1 AND customer_id = $2 AND status = ANY($5::text[]) RETURNING id""",
+            shop_id, customer_id, at, SKIP_PAID.to, list(SKIP_PAID.from_statuses),
         )
         return sorted(r["id"] for r in found)

@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from db.reminder_jobs import StatusEvent, record_status_event
+from db.whatsapp_status import StatusEvent, record_status_event
 
 log = logging.getLogger(__name__)
 

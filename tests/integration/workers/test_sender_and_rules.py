@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from business.reminders import Action, ReminderState, SendWindow, decide
+from business.shoptime import IST
 from telephony.whatsapp.sender import SendOutcome, TemplateMessage, WhatsAppConfig, WhatsAppSender
 from telephony.whatsapp.templates import format_rupees
 from tests.integration.workers.conftest import make_customer, make_reminder, make_shop, reminder_row
 from workers.context import WorkerConfig
 from workers.queue import RQJobQueue
-from workers.reminder_rules import IST, Action, ReminderState, SendWindow, decide
 from workers.reminders import run_reminder
 
 MSG = TemplateMessage("919800000001", "payment_reminder", "hi", ("Rahul", "₹500", "Shop"), "reminder:1")

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from db.reminder_jobs import mark_sending, mark_sent
+from db.reminder_sends import mark_sending, mark_sent
 from telephony.whatsapp.webhook import router, sign
 from tests.integration.workers.conftest import make_customer, make_reminder, make_shop, reminder_row
 

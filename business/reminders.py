@@ -1,8 +1,11 @@
-"""What a reminder job should do at fire time, decided from the locked row alone.
+"""The reminder's rules: its statuses, what may move where, and the fire-time send decision.
 
-Pure: no I/O, so every rule (quiet hours, paid-up, opt-in, early fire) is
-tested without a database. The job applies the decision in the same
-transaction that read the row.
+Pure: no I/O. `db` guards each UPDATE with the `Transition` it applies (the
+row moves only from the listed statuses), `workers` asks `decide` what to do
+with a locked row, `Books` checks `CANCEL` / `RESCHEDULE` before changing one.
+Statuses only move forward: a timeout goes to `unknown`, which is never resent (the status
+webhook reconciles it); WhatsApp delivery goes sent < delivered < read, and
+`failed` does not override `read`.
 """
 
 from __future__ import annotations
@@ -10,9 +13,58 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-IST = ZoneInfo("Asia/Kolkata")
+from business.shoptime import IST
+
+REMINDER_STATUSES: tuple[str, ...] = (
+    "scheduled", "sending", "sent", "delivered", "read", "failed", "cancelled", "skipped_paid", "unknown",
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A status change and the statuses it may start from."""
+
+    to: str
+    from_statuses: tuple[str, ...]
+
+    def allowed(self, current: str) -> bool:
+        return current in self.from_statuses
+
+
+CANCEL = Transition("cancelled", ("scheduled",))  # the shopkeeper cancels a pending reminder
+SKIP_PAID = Transition("skipped_paid", ("scheduled",))  # the customer owes nothing now
+CLAIM = Transition("sending", ("scheduled",))  # the job holds it; committed before the API call
+POSTPONE = Transition("scheduled", ("scheduled",))  # quiet hours: due later, still scheduled
+RESCHEDULE = Transition("scheduled", ("scheduled",))  # the shopkeeper moves a pending reminder
+FAIL = Transition("failed", ("scheduled", "sending"))  # cannot be sent, or rejected by the API
+RETRY = Transition("scheduled", ("sending",))  # nothing reached WhatsApp: the retry may send
+LOSE = Transition("unknown", ("sending",))  # timeout or dead worker: maybe sent, never resent
+ACCEPT = Transition("sent", ("sending", "unknown"))  # the API (or a status callback) gave a wamid
+# Statuses in which a message may have reached WhatsApp (a status callback may name the reminder).
+HANDED_OVER: tuple[str, ...] = ("sending", "unknown", "sent", "delivered", "read", "failed")
+
+# Status ranks for WhatsApp delivery: a reminder's status only moves forward.
+DELIVERY_RANK = {"sending": 0, "unknown": 0, "sent": 1, "delivered": 2, "read": 3}
+
+
+def advance_delivery(current: str, incoming: str) -> str | None:
+    """The reminder status after a WhatsApp status callback, or None to leave it.
+
+    sent < delivered < read; `failed` beats anything below `read`; `read` and
+    `failed` are final. Statuses we do not track (e.g. "deleted") change nothing.
+    """
+    if current in ("read", "failed") or current not in DELIVERY_RANK:
+        return None
+    if incoming == "failed":
+        return "failed"
+    if incoming not in DELIVERY_RANK or DELIVERY_RANK[incoming] <= DELIVERY_RANK[current]:
+        return None
+    return incoming
+
+
+# --- the send window (quiet hours) -------------------------------------------------
+
 # A job that fires this much before the row's due_at (row was moved later) waits.
 EARLY_TOLERANCE = timedelta(seconds=2)
 
@@ -67,6 +119,9 @@ def _minutes(text: str) -> int:
 DEFAULT_WINDOW = SendWindow()
 
 
+# --- the fire-time decision ----------------------------------------------------------
+
+
 class Action(enum.StrEnum):
     NOOP = "noop"  # no longer scheduled (sent, cancelled, another job has it)
     WAIT = "wait"  # fired early: re-enqueue at the row's due_at
@@ -103,7 +158,7 @@ def message_amount(amount_paise: int | None, balance_paise: int) -> int:
 
 def decide(state: ReminderState, now: datetime, window: SendWindow = DEFAULT_WINDOW) -> Decision:
     """The fire-time checks, in order; the first that applies wins."""
-    if state.status != "scheduled":
+    if not CLAIM.allowed(state.status):
         return Decision(Action.NOOP, reason=f"status is {state.status}")
     if state.due_at - now > EARLY_TOLERANCE:
         return Decision(Action.WAIT, due_at=state.due_at, reason="not due yet")
@@ -116,4 +171,3 @@ def decide(state: ReminderState, now: datetime, window: SendWindow = DEFAULT_WIN
     if not window.contains(now):
         return Decision(Action.POSTPONE, due_at=window.next_resume(now), reason="quiet hours")
     return Decision(Action.SEND, amount_paise=message_amount(state.amount_paise, state.balance_paise))
-
