@@ -1,14 +1,17 @@
-"""The conversation of one call: what the caller said -> a business action -> a reply.
+"""The conversation of one call: what the caller said -> business actions -> one reply.
 
-Pure of pipecat: the IntentRouter feeds it text, digits and silence notices and
-speaks what it returns. Rules it keeps:
+Pure of pipecat: the IntentRouter (or the typed channel) feeds it text, digits
+and silence notices and speaks what it returns. Rules it keeps:
 - never book on a weak match: low recogniser confidence, a customer or product
   that only resembles what was heard, or an amount above the shop's limit is
   read back and confirmed (1/"haan" = yes, 2/"nahi" = no) before posting;
-  cancelling an invoice is always confirmed; several matching customers become
-  a question ("Kaunse Rahul: ...?");
-- one idempotency key per action, `<CallSid>:<turn>` of the turn the command
-  was heard on, so a doubled confirmation or a replay posts once;
+  a read-back can be corrected instead ("nahi, paanch sau" is read back again);
+  a bill being read back is the draft that discounts, GST and rates change;
+- a missing piece is asked for and the answer completes the command
+  ("Kitne rupaye?" -> "teen sau"); a new command instead drops the question;
+- several commands in one sentence all run, in order, one reply, one read-back;
+- one idempotency key per action, `<CallSid>:<turn>[.<n>]` of the turn the
+  command was heard on, so a doubled confirmation or a replay posts once;
 - the active customer is remembered for "uska", "usne" and follow-ups.
 """
 
@@ -21,16 +24,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.call.clock import CallClock
-from bot.call.commands import Ask, Commands, error_params
 from bot.call.confirm_words import classify, classify_digit
+from bot.call.dispatch import Dispatcher, Queued
+from bot.call.drafts import modifies_draft, modify_draft
 from bot.call.matching import customer_choice
 from bot.call.outcome import Outcome
 from bot.call.speech import Speaker
-from bot.call.state import CallState, PendingChoice
+from bot.call.state import CallState, Parsed, Waiting
 from bot.voice.expect import YES_NO
 from business.books import Books
-from business.errors import AmbiguousCustomer, ExecoraError
-from business.models import Customer
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ _END_RE = re.compile(
     r"band karo|phone rakho|बस|बाय)[\s.!]*",
     re.IGNORECASE,
 )
+# What a correction of a read-back may change, in the order the understanding tries them.
+_CORRECTABLE = ["amount", "when", "items", "customer"]
+_NOT_A_COMMAND = {"unknown", "confirm_invoice"}
 
 
 class Conversation:
@@ -65,17 +70,16 @@ class Conversation:
         self._parse = parse
         self._speaker = speaker
         self.state = state
-        self._call_sid = call_sid
         self._clock = clock
         self._greeting_name = greeting_name
         # Below this recogniser confidence (or with none reported) a booking is read back first.
         self._book_confidence = book_confidence
         # A spoken "haan" heard below this confidence is asked again (noise must not confirm a booking).
         self._confirm_confidence = confirm_confidence
-        self._commands = Commands(books=books, state=state, speaker=speaker, clock=clock, call_sid=call_sid,
-                                  greeting_name=greeting_name)
+        self._run = Dispatcher(books=books, state=state, speaker=speaker, clock=clock, call_sid=call_sid,
+                               greeting_name=greeting_name)
 
-    # --- entry points (called by the IntentRouter) ---------------------------------
+    # --- entry points (called by the IntentRouter or the typed channel) ------------
 
     async def greet(self) -> Outcome:
         o = self._outcome("", "system")
@@ -90,56 +94,19 @@ class Conversation:
         out.timings.setdefault("understood", self._clock.now_ms())
         return out
 
-    async def _on_text(self, o: Outcome, text: str, confidence: float | None) -> Outcome:
-        if self.state.needs_pin:
-            return self._reply(o, "pin_prompt")
-        if _END_RE.fullmatch(text):
-            return self._goodbye(o)
-        answer = classify(text) if self.state.pending is not None else None
-        if answer == "yes" and confidence is not None and confidence < self._confirm_confidence:
-            return self._reply(o, "confirm_again")
-        if answer is not None:
-            return await self._answer_pending(o, answer)
-        if self.state.choice is not None:
-            picked = customer_choice(text, self.state.choice.candidates)
-            if picked is not None:
-                return await self._resume_choice(o, picked)
-        parsed = self._parse(text, self.state.parse_context())
-        if inspect.isawaitable(parsed):
-            parsed = await parsed
-        o.timings["understood"] = self._clock.now_ms()
-        intent = str(parsed.get("intent") or "unknown")
-        entities = parsed.get("entities") or {}
-        if not isinstance(entities, dict):
-            entities = {}
-        o.intent, o.entities = intent, entities
-        if intent == "confirm_invoice" and self.state.pending is not None:
-            return await self._answer_pending(o, "yes")
-        # A recogniser is "sure" only above a high bar: the embedded one hears wrong amounts at
-        # 0.7-0.8, so anything less, or a transcript with no confidence, books only after a read-back.
-        weak = confidence is None or confidence < self._book_confidence
-        parse_conf = parsed.get("confidence")
-        if isinstance(parse_conf, int | float) and parse_conf < 0.5:
-            weak = True
-        # A new command replaces any question left unanswered.
-        self.state.pending = None
-        self.state.choice = None
-        if intent == "multi":
-            return await self._multi(o, entities, weak)
-        return await self._dispatch(o, intent, entities, weak, None)
-
     async def on_digit(self, digit: str) -> Outcome | None:
         if self.state.needs_pin:
             return await self._pin_digit(digit)
-        if self.state.pending is not None:
+        st = self.state
+        if st.pending is not None:
             answer = classify_digit(digit)
             if answer is None:
                 return None
-            return await self._answer_pending(self._outcome(digit, "dtmf"), answer)
-        if self.state.choice is not None and digit.isdigit():
+            return await self._answer(self._outcome(digit, "dtmf"), answer)
+        if st.choice is not None and digit.isdigit():
             idx = int(digit) - 1
-            if 0 <= idx < len(self.state.choice.candidates):
-                return await self._resume_choice(self._outcome(digit, "dtmf"), self.state.choice.candidates[idx])
+            if 0 <= idx < len(st.choice.candidates):
+                return await self._resume_choice(self._outcome(digit, "dtmf"), st.choice.candidates[idx])
         return None
 
     async def on_idle(self, stage: str) -> Outcome:
@@ -157,7 +124,142 @@ class Conversation:
     def on_error(self) -> Outcome:
         return self._reply(self._outcome("", "system"), "internal_error")
 
+    # --- turns ---------------------------------------------------------------------
+
+    async def _on_text(self, o: Outcome, text: str, confidence: float | None) -> Outcome:
+        st = self.state
+        if st.needs_pin:
+            return self._reply(o, "pin_prompt")
+        if _END_RE.fullmatch(text):
+            return self._goodbye(o)
+        weak = confidence is None or confidence < self._book_confidence
+        if st.pending is not None:
+            return await self._on_readback_answer(o, text, confidence, weak)
+        if st.choice is not None:
+            picked = customer_choice(text, st.choice.candidates)
+            if picked is not None:
+                return await self._resume_choice(o, picked)
+        if st.question is not None:
+            return await self._on_question_answer(o, text, weak)
+        parsed = await self._understand(o, text, self.state.parse_context())
+        st.clear_pending()
+        if parsed.get("intent") in _NOT_A_COMMAND and classify(text) is not None:
+            o.intent = str(parsed.get("intent"))
+            return self._reply(o, "nothing_pending")  # a "haan" with nothing read back: nothing to do
+        return await self._command(o, parsed, weak)
+
+    async def _command(self, o: Outcome, parsed: Parsed, weak: bool, *, confirm: bool = False) -> Outcome:
+        """Run what the understanding made of the sentence (one command or several)."""
+        intent = str(parsed.get("intent") or "unknown")
+        o.intent = o.intent or intent
+        o.entities = o.entities or dict(parsed.get("entities") or {})
+        if parsed.get("unsure"):
+            weak = True  # the understanding was not sure of its reading: read back before booking
+        commands = _commands_of(parsed)
+        if intent == "unknown":
+            self.state.failed_understanding += 1
+        else:
+            self.state.failed_understanding = 0
+        queued: Queued = [(c, self._run.key(o.turn_no, i)) for i, c in enumerate(commands)]
+        return await self._run.run(o, queued, weak=weak or confirm, confirm=confirm)
+
+    async def _on_readback_answer(self, o: Outcome, text: str, confidence: float | None, weak: bool) -> Outcome:
+        """A read-back waits: yes, no, a correction, a change to the draft, or a new command."""
+        pending = self.state.pending
+        assert pending is not None
+        first = pending.waiting[0].parsed
+        answer = classify(text)
+        parsed = await self._understand(o, text, self.state.parse_context(first, _CORRECTABLE))
+        intent = str(parsed.get("intent") or "unknown")
+        draft = pending.draft
+        if draft is not None and modifies_draft(draft.parsed, parsed):
+            return await self._change_draft(o, draft, parsed)
+        corrected = (len(pending.waiting) == 1 and intent == first.get("intent")
+                     and parsed.get("entities") != first.get("entities") and answer != "yes")
+        if corrected:
+            self.state.clear_pending()
+            o.intent = intent
+            return await self._command(o, parsed, weak, confirm=True)
+        if answer == "yes" or (intent == "confirm_invoice" and answer != "no"):
+            if confidence is not None and confidence < self._confirm_confidence:
+                return self._reply(o, "confirm_again")
+            return await self._answer(o, "yes")
+        if answer == "no" and intent in _NOT_A_COMMAND | {"cancel_invoice"}:
+            return await self._answer(o, "no")
+        if intent not in _NOT_A_COMMAND:
+            self.state.clear_pending()  # a new command instead of an answer drops the read-back
+            return await self._command(o, parsed, weak)
+        return self._reply(o, "confirm_again")
+
+    async def _change_draft(self, o: Outcome, draft: Waiting, parsed: Parsed) -> Outcome:
+        """A discount, GST, rate, more items, a re-read or dropping the bill, while it is read back."""
+        pending = self.state.pending
+        assert pending is not None
+        o.intent = str(parsed.get("intent"))
+        o.entities = dict(parsed.get("entities") or {})
+        changed = modify_draft(draft.parsed, parsed)
+        if changed is None:  # the draft is dropped ("ye bill hata do")
+            self.state.clear_pending()
+            o.result = {"draft": "cancelled"}
+            return self._reply(o, "draft_cancelled")
+        if o.intent == "show_draft":
+            o.result = {"draft": "read"}
+            o.code, o.reply = "draft_read", pending.question
+            return o
+        self.state.clear_pending()
+        return await self._run.run(o, [(changed, draft.key)], weak=True, confirm=True)
+
+    async def _on_question_answer(self, o: Outcome, text: str, weak: bool) -> Outcome:
+        """A question waits ("Kitne rupaye?"): the answer completes the command, or a new command replaces it."""
+        question = self.state.question
+        assert question is not None
+        parsed = await self._understand(o, text, self.state.parse_context(question.parsed, [question.missing]))
+        intent = str(parsed.get("intent") or "unknown")
+        self.state.question = None
+        if intent == question.parsed.get("intent"):
+            entities = {**(question.parsed.get("entities") or {}), **(parsed.get("entities") or {})}
+            merged: Parsed = {"intent": intent, "entities": entities}
+            o.intent, o.entities = intent, entities
+            return await self._run.run(o, [(merged, question.key), *question.rest], weak=weak)
+        if intent in _NOT_A_COMMAND:
+            self.state.question = question  # not an answer: ask again
+            return self._reply(o, question.code)
+        return await self._command(o, parsed, weak)
+
+    async def _answer(self, o: Outcome, answer: str) -> Outcome:
+        pending = self.state.pending
+        assert pending is not None
+        o.intent = o.intent or pending.intent
+        o.entities = o.entities or dict(pending.waiting[0].parsed.get("entities") or {})
+        o.action = pending.waiting[0].confirm.action
+        if answer == "no":
+            self.state.pending = None
+            o.result = {"confirmed": False}
+            return self._reply(o, "not_done")
+        out = await self._run.confirm(o)
+        out.timings["action_done"] = self._clock.now_ms()
+        return out
+
+    async def _resume_choice(self, o: Outcome, customer: Any) -> Outcome:
+        choice, self.state.choice = self.state.choice, None
+        assert choice is not None
+        o.intent = str(choice.parsed.get("intent"))
+        o.entities = dict(choice.parsed.get("entities") or {})
+        return await self._run.run(o, [(choice.parsed, choice.key), *choice.rest], weak=choice.weak, chosen=customer)
+
     # --- helpers -----------------------------------------------------------------
+
+    async def _understand(self, o: Outcome, text: str, context: dict[str, Any]) -> Parsed:
+        context = {**context, "now": self._clock.now()}
+        parsed = self._parse(text, context)
+        if inspect.isawaitable(parsed):
+            parsed = await parsed
+        o.timings["understood"] = self._clock.now_ms()
+        if not isinstance(parsed, dict):
+            return {"intent": "unknown", "entities": {}}
+        if not isinstance(parsed.get("entities"), dict):
+            parsed = {**parsed, "entities": {}}
+        return parsed
 
     def _outcome(self, heard: str, source: str) -> Outcome:
         return Outcome(reply="", code="", heard=heard, source=source, turn_no=self.state.next_turn())
@@ -192,91 +294,11 @@ class Conversation:
             return self._reply(o, "pin_locked")
         return self._reply(o, "invalid_pin")
 
-    async def _answer_pending(self, o: Outcome, answer: str) -> Outcome:
-        pending, self.state.pending = self.state.pending, None
-        assert pending is not None
-        o.intent = o.intent or pending.intent
-        o.entities = o.entities or pending.entities
-        o.action = pending.action
-        if answer == "no":
-            o.result = {"confirmed": False}
-            return self._reply(o, "not_done")
-        code, params, result = await pending.execute()
-        o.timings["action_done"] = self._clock.now_ms()
-        o.result = {"confirmed": True, **result}
-        return self._reply(o, code, **params)
 
-    async def _resume_choice(self, o: Outcome, customer: Customer) -> Outcome:
-        choice, self.state.choice = self.state.choice, None
-        assert choice is not None
-        o.intent, o.entities = choice.intent, choice.entities
-        weak = choice.confidence is None or choice.confidence < self._book_confidence
-        return await self._dispatch(o, choice.intent, choice.entities, weak, customer)
-
-    async def _multi(self, o: Outcome, entities: dict[str, Any], weak: bool) -> Outcome:
-        commands = [c for c in entities.get("commands") or [] if isinstance(c, dict)]
-        replies: list[str] = []
-        results: list[dict[str, Any]] = []
-        for command in commands:
-            sub = Outcome(reply="", code="", heard=o.heard, turn_no=o.turn_no)
-            ent = command.get("entities") or {}
-            sub = await self._dispatch(sub, str(command.get("intent") or "unknown"), ent, weak, None)
-            replies.append(sub.reply)
-            results.append({"intent": command.get("intent"), "action": sub.action, **sub.result})
-            if sub.end_call:
-                o.end_call = True
-            if self.state.pending is not None or self.state.choice is not None or sub.end_call:
-                break  # a question stops the list: the caller answers it first
-        o.action = "multi"
-        o.result = {"commands": results}
-        o.code = "multi"
-        o.reply = " ".join(r for r in replies if r)
-        if "action_done" not in o.timings:
-            o.timings["action_done"] = self._clock.now_ms()
-        return o
-
-    async def _dispatch(
-        self, o: Outcome, intent: str, entities: dict[str, Any], weak: bool, chosen: Customer | None
-    ) -> Outcome:
-        o.intent = o.intent or intent
-        handler = self._commands.handler(intent)
-        try:
-            if handler is None:
-                raise Ask("not_understood" if intent == "unknown" else "not_supported", intent=intent)
-            await handler(o, entities, weak, chosen)
-            if o.code != "not_understood":
-                self.state.failed_understanding = 0
-        except Ask as ask:
-            if ask.code == "not_understood":
-                self.state.failed_understanding += 1
-            o.result = o.result or {"asked": ask.code}
-            self._reply(o, ask.code, **ask.params)
-        except AmbiguousCustomer as exc:
-            # "Kaunse Rahul: Gandhi chowk wale ya station road wale?" and remember the command.
-            self.state.choice = PendingChoice(intent, entities, [c.customer for c in exc.candidates[:3]],
-                                              0.0 if weak else 1.0)
-            o.result = {"error": exc.code, "candidates": [c.customer.id for c in exc.candidates[:3]]}
-            self._reply(o, exc.code, query=exc.query, candidates=[_choice(c.customer) for c in exc.candidates[:3]])
-        except ExecoraError as exc:
-            o.result = {"error": exc.code, **_jsonable(exc.details())}
-            self._reply(o, exc.code, **{**exc.details(), **error_params(exc)})
-        if "action_done" not in o.timings and o.action:
-            o.timings["action_done"] = self._clock.now_ms()
-        return o
-
-
-def _choice(customer: Customer) -> dict[str, Any]:
-    """How the replies tell candidates apart ("Gandhi chowk wale")."""
-    choice: dict[str, Any] = {"name": customer.name}
-    if customer.landmark:
-        choice["landmark"] = customer.landmark
-    elif customer.nicknames:
-        choice["hint"] = customer.nicknames[0]
-    return choice
-
-
-def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in details.items():
-        out[k] = v if isinstance(v, str | int | float | bool | list | dict) or v is None else str(v)
-    return out
+def _commands_of(parsed: Parsed) -> list[Parsed]:
+    """The commands of a parse in spoken order (a "multi" holds several)."""
+    if parsed.get("intent") != "multi":
+        return [parsed]
+    entities = parsed.get("entities") or {}
+    commands = entities.get("commands") if isinstance(entities, dict) else None
+    return [c for c in commands or [] if isinstance(c, dict)] or [{"intent": "unknown", "entities": {}}]

@@ -38,9 +38,14 @@ def templates() -> dict[str, dict[str, str]]:
 
 
 def readback(kind: str, language: str, **params: Any) -> str:
-    """The read-back for `kind` ("payment", "udhaar", "cancel_invoice", "reminder")."""
+    """The read-back for `kind` (a key of readbacks.json: "payment", "udhaar", "invoice", ...)."""
     lang = language if language in LANGUAGES else "hinglish"
-    values: dict[str, Any] = {"customer": params.get("customer", ""), "invoice_no": params.get("invoice_no", "")}
+    values: dict[str, Any] = {"customer": params.get("customer", ""), "invoice_no": params.get("invoice_no", ""),
+                              "product": params.get("product", ""), "name": params.get("name", "")}
+    if params.get("items"):
+        values["items"] = spoken.items(list(params["items"]), lang)
+    if params.get("quantity") is not None:
+        values["quantity"] = spoken.quantity(float(params["quantity"]), params.get("unit"), lang)
     if params.get("amount_paise") is not None:
         values["amount"] = spoken.money(int(params["amount_paise"]), lang)
     if params.get("total_paise") is not None:

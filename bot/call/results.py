@@ -25,7 +25,8 @@ class Done:
 
 
 # Runs the booking; the argument is the idempotency key of the turn the command was heard on.
-Execute = Callable[[str], Awaitable[Done]]
+# It may lead on: a customer added after "naya banaun?" then reads its bill back (a Confirm).
+Execute = Callable[[str], Awaitable["Result"]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Question:
     missing: str
     command: Any
     params: dict[str, Any] = field(default_factory=dict)
+    as_intent: str | None = None  # the command the answer completes, when not the one heard
 
 
 Result = Done | Confirm | Question

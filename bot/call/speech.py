@@ -56,3 +56,9 @@ class Speaker:
         from bot.call.readbacks import readback
 
         return readback(kind, self.language, **params)
+
+    def join(self, parts: list[str]) -> str:
+        """"A, B aur C" in the call's language (several read-backs in one question)."""
+        from bot.replies import spoken
+
+        return spoken.join_list([p for p in parts if p], self.language)

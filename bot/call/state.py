@@ -2,37 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bot.call.results import Confirm
 from business.models import Customer
+
+# A command as the understanding gave it ({"intent", "entities"}): kept while it waits, because
+# the understanding completes it from a fragment of the next answer ("teen sau", "Lakshmi").
+Parsed = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One command read back and waiting for a yes; `key` is its idempotency key, built from
+    the turn it was heard on, so a doubled confirmation (a DTMF 1 and a spoken "haan") posts once."""
+
+    confirm: Confirm
+    parsed: Parsed
+    key: str
 
 
 @dataclass
-class PendingAction:
-    """An action read back to the caller, waiting for "haan"/1 or "nahi"/2.
+class PendingConfirmation:
+    """Everything one read-back asks about (several commands of one sentence: one question)."""
 
-    `key_turn` is the turn the command was heard on: the idempotency key is
-    built from it, so confirming twice (a DTMF 1 and a spoken "haan") posts once.
-    """
-
-    action: str
-    intent: str
-    entities: dict[str, Any]
+    waiting: list[Waiting]
     question: str
-    execute: Callable[[], Awaitable[tuple[str, dict[str, Any], dict[str, Any]]]]
-    key_turn: int
+
+    @property
+    def intent(self) -> str:
+        return str(self.waiting[0].parsed.get("intent")) if self.waiting else "unknown"
+
+    @property
+    def draft(self) -> Waiting | None:
+        """The invoice being drafted, when one is read back (bill modifiers change it)."""
+        return next((w for w in self.waiting if w.confirm.draft), None)
+
+
+@dataclass
+class PendingQuestion:
+    """A command missing a piece (`missing`): the caller's next answer completes it.
+    `rest` holds the commands of the same sentence still to run after it."""
+
+    parsed: Parsed
+    missing: str
+    code: str
+    key: str
+    rest: list[tuple[Parsed, str]] = field(default_factory=list)
 
 
 @dataclass
 class PendingChoice:
     """Several customers matched: the caller picks one, then the command resumes."""
 
-    intent: str
-    entities: dict[str, Any]
+    parsed: Parsed
     candidates: list[Customer]
-    confidence: float | None
+    weak: bool
+    key: str
+    rest: list[tuple[Parsed, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -47,8 +75,10 @@ class CallState:
     pin_digits: str = ""
     pin_failures: int = 0
     active_customer: Customer | None = None
-    pending: PendingAction | None = None
+    pending: PendingConfirmation | None = None
+    question: PendingQuestion | None = None
     choice: PendingChoice | None = None
+    recording: bool = True
     turn_no: int = 0
     failed_understanding: int = 0
 
@@ -58,11 +88,18 @@ class CallState:
         self.turn_no += 1
         return n
 
-    def parse_context(self) -> dict[str, Any]:
-        """Context for `bot.understanding.parse`: the active customer and any pending draft."""
+    def clear_pending(self) -> None:
+        """A new command replaces any question left unanswered."""
+        self.pending = None
+        self.question = None
+        self.choice = None
+
+    def parse_context(self, pending: Parsed | None = None, missing: list[str] | None = None) -> dict[str, Any]:
+        """Context for the understanding: the active customer, and the command an answer may complete."""
         ctx: dict[str, Any] = {}
         if self.active_customer is not None:
             ctx["active_customer"] = self.active_customer.name
-        if self.pending is not None:
-            ctx["pending"] = self.pending.intent
+        if pending is not None:
+            ctx["pending"] = {"intent": pending.get("intent"), "entities": dict(pending.get("entities") or {}),
+                              "missing": list(missing or [])}
         return ctx

@@ -8,6 +8,7 @@ Pure and reentrant: all per-call facts come in through `context`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,8 +57,32 @@ class Parser:
         toks = self.numbers.fold(toks)
         toks = self._corrections(toks)
         result = self._parse_tokens(words, toks)
+        if "," in (text or "") or ";" in (text or ""):
+            result = self._clauses(text, result)
         result = self._apply_context(result, words, toks, context)
         return result
+
+    def _clauses(self, text: str, whole: dict[str, Any]) -> dict[str, Any]:
+        """"Suresh ne 100 diye, Meena ka balance batao aur ...": commands joined by commas.
+
+        The comma reading wins only when it finds more commands than the whole
+        sentence did, every clause is a command of its own, and no two clauses
+        in a row are bills (commas also separate items: "2 milk, 1 bread").
+        """
+        parts = [p for p in re.split(r"(?<!\d)[,;](?!\d)", text) if p.strip()]
+        if len(parts) < 2:
+            return whole
+        found: list[dict[str, Any]] = []
+        for part in parts:
+            w, t = tokenize(part, self.data)
+            got = self._parse_tokens(w, self._corrections(self.numbers.fold(t)))
+            if got["intent"] in (UNKNOWN, "greeting"):
+                return whole
+            found.extend(got["entities"]["commands"] if got["intent"] == "multi" else [got])
+        had = len(whole["entities"]["commands"]) if whole["intent"] == "multi" else 1
+        if len(found) <= had or any(_same_kind(a, b) for a, b in zip(found, found[1:], strict=False)):
+            return whole
+        return {"intent": "multi", "entities": {"commands": found}}
 
     # ------------------------------------------------------- self-correction
     def _corrections(self, toks: list[Token]) -> list[Token]:
@@ -364,6 +389,13 @@ class Parser:
         if not added:
             return None
         return {"intent": pending["intent"], "entities": ents}
+
+
+def _same_kind(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two clauses that are one command said twice ("haan, pakka kar do") or one bill's items."""
+    if a["intent"] != b["intent"]:
+        return False
+    return a["intent"] == "create_invoice" or not a["entities"] or not b["entities"]
 
 
 _PARSER: Parser | None = None

@@ -6,17 +6,21 @@ from datetime import date
 
 from business.actions.runner import ActionRunner
 from business.actions.shops import load_shop
+from business.errors import ValidationError
 from business.models import DailySummary
 from business.ports import UnitOfWork
 from business.shoptime import day_bounds, shop_date
 
 
 class ReportActions(ActionRunner):
-    async def daily_summary(self, shop_id: int, day: date | None = None) -> DailySummary:
+    async def daily_summary(self, shop_id: int, day: date | None = None, *, until: date | None = None) -> DailySummary:
         """Sales (by mode, credit included), collections, udhaar, invoice count and top products
-        for an Asia/Kolkata date (default: today in India)."""
+        for an Asia/Kolkata date (default: today in India), or from `day` to `until` (both included)."""
         day = day or shop_date(self._clock.now())
-        start, end = day_bounds(day)
+        last = until or day
+        if last < day:
+            raise ValidationError("until is before day", field="until")
+        start, end = day_bounds(day)[0], day_bounds(last)[1]
 
         async def run(uow: UnitOfWork) -> DailySummary:
             await load_shop(uow, shop_id)

@@ -94,8 +94,9 @@ async def test_confirming_twice_posts_once(pool) -> None:  # type: ignore[no-unt
     await conv.on_text("Suresh ne bees rupaye diye", 0.9)
     pending = conv.state.pending
     assert pending is not None
-    await pending.execute()
-    await pending.execute()  # a replay with the same key (same call, same turn)
+    waiting = pending.waiting[0]
+    await waiting.confirm.execute(waiting.key)
+    await waiting.confirm.execute(waiting.key)  # a replay with the same key (same call, same turn)
     assert await payments(pool, shop.customers["Suresh"]) == [2000]
 
 
@@ -182,8 +183,10 @@ async def test_three_wrong_pins_end_the_call(pool) -> None:  # type: ignore[no-u
 
 async def test_errors_become_sentences_not_crashes(pool) -> None:  # type: ignore[no-untyped-def]
     conv, _, _ = await conversation(pool)
-    out = await conv.on_text("Pappu ne bees rupaye diye", 0.9)  # nobody like Pappu
-    assert out.result.get("error") == "customer_not_found" and out.reply
+    out = await conv.on_text("Pappu ne bees rupaye diye", 0.9)  # nobody like Pappu: a question back
+    assert out.code == "customer_not_found" and out.result.get("awaiting_confirmation") and out.reply
+    out = await conv.on_text("nahi", 0.9)
+    assert out.result == {"confirmed": False}
     out = await conv.on_text("Suresh ko do packet kaju", 0.9)
     assert out.result.get("error") in ("product_not_found", "ambiguous_product") or out.result.get("asked")
     out = await conv.on_text("asdf qwerty", 0.9)

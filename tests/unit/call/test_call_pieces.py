@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal
 
 import pytest
 
 from bot.call.confirm_words import classify, classify_digit
-from bot.call.entities import IST, due_at, items_of, rupees_to_paise
 from bot.call.matching import customer_choice, is_strong_match
 from business.models import Customer
+from business.shoptime import IST
 from telephony.simulated_caller import protocol as tw
 from telephony.twilio import tokens, twiml
 from telephony.twilio.handshake import HandshakeError, read_start
@@ -125,28 +124,6 @@ def test_choosing_between_customers() -> None:
     assert customer_choice("pehle wale", [a, b]) is a
     assert customer_choice("doosre", [a, b]) is b
     assert customer_choice("Suresh ka balance", [a, b]) is None
-
-
-def test_amounts_and_items() -> None:
-    assert rupees_to_paise(500) == 50000
-    assert rupees_to_paise("2,500") == 250000
-    assert rupees_to_paise(12.5) == 1250
-    assert rupees_to_paise(0) is None and rupees_to_paise(-5) is None and rupees_to_paise("abc") is None
-    assert rupees_to_paise(True) is None
-    items = items_of({"items": [{"product": "doodh", "quantity": 2, "unit": "packet"},
-                                {"product": "chini", "quantity": 1.5, "unit": "kg"}]})
-    assert items is not None and items[0].quantity == Decimal(2) and items[1].quantity == Decimal("1.5")
-    assert items_of({"items": [{"product": "mirchi", "quantity": None, "amount": 30}]}) is None
-    assert items_of({}) is None
-
-
-def test_due_at_is_aware_ist_and_in_the_future() -> None:
-    now = datetime(2026, 1, 10, 12, 0, tzinfo=IST)
-    assert due_at({"day_offset": 1, "hour": 10}, now) == datetime(2026, 1, 11, 10, 0, tzinfo=IST)
-    assert due_at({"hour": 9}, now) == datetime(2026, 1, 11, 9, 0, tzinfo=IST)  # 9 am passed: tomorrow
-    assert due_at({"relative_minutes": 30}, now) == datetime(2026, 1, 10, 12, 30, tzinfo=IST)
-    assert due_at({"day_offset": -1}, now) is None
-    assert due_at(None, now) is None
 
 
 def test_one_sound_off_is_not_a_strong_match() -> None:

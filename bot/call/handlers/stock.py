@@ -1,0 +1,83 @@
+"""Stock by phone: how much is left, what is running low, stock in / out / counted, new products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.call.handlers.context import HandlerContext
+from bot.call.results import Confirm, Done, Question, Result
+
+LIST_LIMIT = 5
+
+
+async def check_stock(cmd: Any, ctx: HandlerContext) -> Result:
+    if cmd.low_stock or not cmd.product:
+        low = await ctx.books.low_stock(ctx.shop_id)
+        result = {"low_stock": [p.id for p in low]}
+        if not low:
+            return Done("low_stock_none", {}, result, action="check_stock")
+        return Done("low_stock_list", {"products": [p.name for p in low[:LIST_LIMIT]]}, result, action="check_stock")
+    product, _ = await ctx.product(cmd.product)
+    return Done("stock_level", {"product": product.name, "quantity": float(product.stock), "unit": product.unit},
+                {"product_id": product.id, "stock_milli": product.stock_milli}, action="check_stock")
+
+
+async def update_stock(cmd: Any, ctx: HandlerContext) -> Result:
+    """Stock received ("bees kilo sooji aaya"), removed (damaged, returned, own use) or counted (set)."""
+    if not cmd.product:
+        return Question("ask_product", "product", cmd)
+    if cmd.quantity is None:
+        return Question("ask_quantity", "items", cmd, {"product": cmd.product})
+    product, strong = await ctx.product(cmd.product)
+    operation = cmd.operation or "add"
+    unit = cmd.unit
+    action = {"add": "receive_stock", "remove": "remove_stock", "set": "set_stock"}[operation]
+
+    async def execute(key: str) -> Done:
+        books = ctx.books
+        if operation == "add":
+            change = await books.receive_stock(ctx.shop_id, product.id, cmd.quantity, unit, note=cmd.note or "",
+                                               idempotency_key=key)
+        elif operation == "remove":
+            change = await books.remove_stock(ctx.shop_id, product.id, cmd.quantity, unit,
+                                              **_removal(cmd), idempotency_key=key)
+        else:
+            change = await books.set_stock(ctx.shop_id, product.id, cmd.quantity, unit, note=cmd.note or "",
+                                           idempotency_key=key)
+        after = change.product
+        return Done("stock_updated", {
+            "product": after.name, "quantity": float(cmd.quantity), "unit": unit or after.unit,
+            "stock_quantity": float(after.stock),
+        }, {"product_id": after.id, "stock_milli": after.stock_milli, "operation": operation,
+            "move_id": change.move.id if change.move else None}, action=action)
+
+    if ctx.weak or not strong or operation != "add":
+        kind = {"add": "stock_receive", "remove": "stock_remove", "set": "stock_set"}[operation]
+        summary = ctx.summary(kind, product=product.name, quantity=cmd.quantity, unit=unit or product.unit)
+        return Confirm(action, summary, execute, cmd)
+    return await execute(ctx.key)
+
+
+def _removal(cmd: Any) -> dict[str, Any]:
+    """Why stock went out (damaged, returned, own use), in the books' terms."""
+    reason = getattr(cmd, "reason", None)
+    out: dict[str, Any] = {"note": cmd.note or (reason or "")}
+    return out
+
+
+async def add_product(cmd: Any, ctx: HandlerContext) -> Result:
+    """"Naya item Amul butter 100 gram, 60 rupaye": a product with a price, read back first."""
+    if not cmd.name:
+        return Question("ask_product", "product", cmd)
+    if cmd.price_paise is None:
+        return Question("ask_amount", "amount", cmd)
+    unit = cmd.unit or "piece"
+
+    async def execute(key: str) -> Done:
+        product = await ctx.books.add_product(ctx.shop_id, cmd.name, unit=unit, price_paise=cmd.price_paise,
+                                              stock=cmd.stock or 0, idempotency_key=key)
+        return Done("product_added", {"product": product.name, "price_paise": product.price_paise},
+                    {"product_id": product.id, "price_paise": product.price_paise}, action="add_product")
+
+    summary = ctx.summary("new_product", product=cmd.name, amount_paise=cmd.price_paise)
+    return Confirm("add_product", summary, execute, cmd)
