@@ -24,14 +24,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.call.clock import CallClock
-from bot.call.confirm_words import classify, classify_digit
 from bot.call.dispatch import Dispatcher, Queued
 from bot.call.drafts import modifies_draft, modify_draft
 from bot.call.matching import customer_choice
 from bot.call.outcome import Outcome
 from bot.call.speech import Speaker
 from bot.call.state import CallState, Parsed, Waiting
-from bot.voice.expect import YES_NO
+from bot.voice.expect import AMOUNT, YES_NO, classify, classify_digit
 from business.books import Books
 
 log = logging.getLogger(__name__)
@@ -118,8 +117,13 @@ class Conversation:
         return self._reply(o, "silence_prompt")
 
     def expecting(self) -> str | None:
-        """What the caller's next words are likely to be: a yes/no while a read-back waits."""
-        return YES_NO if self.state.pending is not None else None
+        """What the caller's next words are likely to be: a yes/no while a read-back waits,
+        an amount after "Kitne rupaye?"."""
+        if self.state.pending is not None:
+            return YES_NO
+        if self.state.question is not None and self.state.question.missing == "amount":
+            return AMOUNT
+        return None
 
     def on_error(self) -> Outcome:
         return self._reply(self._outcome("", "system"), "internal_error")
@@ -182,14 +186,14 @@ class Conversation:
             return await self._command(o, parsed, weak, confirm=True)
         if answer == "yes" or (intent == "confirm_invoice" and answer != "no"):
             if confidence is not None and confidence < self._confirm_confidence:
-                return self._reply(o, "confirm_again")
+                return self._ask_again(o)
             return await self._answer(o, "yes")
         if answer == "no" and intent in _NOT_A_COMMAND | {"cancel_invoice"}:
             return await self._answer(o, "no")
         if intent not in _NOT_A_COMMAND:
             self.state.clear_pending()  # a new command instead of an answer drops the read-back
             return await self._command(o, parsed, weak)
-        return self._reply(o, "confirm_again")
+        return self._ask_again(o)
 
     async def _change_draft(self, o: Outcome, draft: Waiting, parsed: Parsed) -> Outcome:
         """A discount, GST, rate, more items, a re-read or dropping the bill, while it is read back."""
@@ -223,6 +227,7 @@ class Conversation:
             return await self._run.run(o, [(merged, question.key), *question.rest], weak=weak)
         if intent in _NOT_A_COMMAND:
             self.state.question = question  # not an answer: ask again
+            o.result = {"asked": question.code}
             return self._reply(o, question.code)
         return await self._command(o, parsed, weak)
 
@@ -268,6 +273,13 @@ class Conversation:
         o.code = code
         o.reply = self._speaker.say(code, **params)
         return o
+
+    def _ask_again(self, o: Outcome) -> Outcome:
+        """The answer to a read-back was unclear: it still waits ("1 ya haan boliye")."""
+        pending = self.state.pending
+        o.intent = o.intent or (pending.intent if pending else None)
+        o.result = {"awaiting_confirmation": True}
+        return self._reply(o, "confirm_again")
 
     def _goodbye(self, o: Outcome) -> Outcome:
         o.intent = o.intent or "goodbye"

@@ -22,12 +22,17 @@ from pathlib import Path
 
 from bot.voice import templates as tpl
 from bot.voice.config import ShopVocabulary
+from bot.voice.expect import AMOUNT, YES_NO
 from bot.voice.lexicon import build_dictionary
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "7"  # bump when templates or dictionary rules change: invalidates caches
+MODEL_VERSION = "8"  # bump when templates or dictionary rules change: invalidates caches
 DISCOUNT_MASS = 0.1
+# In the yes/no model the answers carry this share of the sentences: "haan" wins over a
+# command word that sounds alike, while a command said instead still decodes.
+YES_NO_SHARE = 0.5
+NO_WEIGHT = 2
 _SLOT = re.compile(r"\{(\w)\}")
 _build_lock = threading.Lock()
 _UNIT_WORDS = frozenset(tpl.UNITS) | {"ml", "g", "gm", "kg", "ltr", "pcs"}
@@ -41,6 +46,8 @@ class ShopModel:
     dict_path: Path
     digest: str
     words: frozenset[str]
+    # The same words, biased towards one expected answer: (expectation, ARPA path) pairs.
+    expectations: tuple[tuple[str, Path], ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -131,6 +138,34 @@ def _arpa(corpus: list[str]) -> str:
     return out.getvalue()
 
 
+def yes_no_corpus(corpus: list[str]) -> list[str]:
+    """The shop's sentences plus the yes/no answers repeated to `YES_NO_SHARE` of the whole.
+
+    The "no" answers weigh `NO_WEIGHT` times the "yes" ones: between "nahi" and "haan" an
+    unclear sound should lean to no (asked again, nothing booked), never to a booking.
+    """
+    yes = [normalise(a) for a in tpl.YES_ANSWERS]
+    no = [normalise(a) for a in tpl.NO_ANSWERS] * NO_WEIGHT
+    return _biased(corpus, yes + no)
+
+
+def amount_corpus(corpus: list[str]) -> list[str]:
+    """The shop's sentences plus amounts said alone ("teen sau", "do sau rupaye")."""
+    amounts = [normalise(a) for a in tpl.amount_phrases()]
+    return _biased(corpus, amounts + [f"{a} rupaye" for a in amounts])
+
+
+def _biased(corpus: list[str], answers: list[str]) -> list[str]:
+    """`corpus` with `answers` repeated to `YES_NO_SHARE` of the sentences: the expected answer wins
+    over a command word that sounds alike, while a command said instead still decodes."""
+    repeat = max(1, round(len(corpus) * YES_NO_SHARE / (1 - YES_NO_SHARE) / len(answers)))
+    return corpus + answers * repeat
+
+
+# One biased model per expectation (bot.voice.expect): file name and corpus builder.
+EXPECTATION_MODELS = {YES_NO: ("yes_no.lm", yes_no_corpus), AMOUNT: ("amount.lm", amount_corpus)}
+
+
 def _paths(vocab: ShopVocabulary, cache_dir: Path) -> tuple[str, Path, Path, Path, Path]:
     digest = vocab.digest(salt=MODEL_VERSION + "|" + "|".join(tpl.command_templates()))
     folder = Path(cache_dir) / digest
@@ -139,11 +174,13 @@ def _paths(vocab: ShopVocabulary, cache_dir: Path) -> tuple[str, Path, Path, Pat
 
 def cached_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel | None:
     """The shop's model if it is already built (cheap: no building, just a look in the cache)."""
-    digest, _folder, lm_path, dict_path, words_path = _paths(vocab, cache_dir)
-    if not (lm_path.exists() and dict_path.exists() and words_path.exists()):
+    digest, folder, lm_path, dict_path, words_path = _paths(vocab, cache_dir)
+    expectations = tuple((e, folder / name) for e, (name, _) in EXPECTATION_MODELS.items())
+    needed = (lm_path, dict_path, words_path, *(path for _, path in expectations))
+    if not all(path.exists() for path in needed):
         return None
     words = frozenset(words_path.read_text(encoding="utf-8").split())
-    return ShopModel(lm_path=lm_path, dict_path=dict_path, digest=digest, words=words)
+    return ShopModel(lm_path=lm_path, dict_path=dict_path, digest=digest, words=words, expectations=expectations)
 
 
 BUILD_TIMEOUT_S = 120.0
@@ -193,7 +230,7 @@ def build_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel:
     """Build (or load from the cache) the shop's language model and dictionary. Blocking."""
     digest, folder, lm_path, dict_path, words_path = _paths(vocab, cache_dir)
     with _build_lock:
-        if not (lm_path.exists() and dict_path.exists() and words_path.exists()):
+        if cached_shop_model(vocab, cache_dir) is None:
             corpus = build_corpus(vocab)
             words = sorted({w for s in corpus for w in s.split()})
             folder.mkdir(parents=True, exist_ok=True)
@@ -201,11 +238,15 @@ def build_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel:
             tmp = folder / f".tmp-{threading.get_ident()}"
             tmp.mkdir(exist_ok=True)
             (tmp / "shop.lm").write_text(_arpa(corpus), encoding="utf-8")
+            for name, biased in EXPECTATION_MODELS.values():
+                (tmp / name).write_text(_arpa(biased(corpus)), encoding="utf-8")
             (tmp / "shop.dict").write_text(build_dictionary(words, english), encoding="utf-8")
             (tmp / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-            for name in ("shop.lm", "shop.dict", "words.txt"):  # words.txt last: it marks completion
+            biased_files = [name for name, _ in EXPECTATION_MODELS.values()]
+            for name in ("shop.lm", *biased_files, "shop.dict", "words.txt"):  # words.txt last: it marks completion
                 (tmp / name).replace(folder / name)
             tmp.rmdir()
             log.info("built shop language model %s (%d words, %d sentences)", digest, len(words), len(corpus))
-        words_set = frozenset(words_path.read_text(encoding="utf-8").split())
-    return ShopModel(lm_path=lm_path, dict_path=dict_path, digest=digest, words=words_set)
+    model = cached_shop_model(vocab, cache_dir)
+    assert model is not None, "built but not in the cache"
+    return model

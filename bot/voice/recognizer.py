@@ -11,6 +11,7 @@ every call is badly recognised).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.voice.audio import PHONE_RATE, StreamResampler, noise
+from bot.voice.expect import YES_NO, classify
 from bot.voice.language_model import ShopModel
 from bot.voice.lexicon import model_dir
 
@@ -38,6 +40,10 @@ DECODER_DEFAULTS: dict[str, object] = {"fwdflat": False, "beam": 1e-60, "wbeam":
 PAD_SECONDS = 0.3
 _CHUNK_BYTES = DECODER_RATE // 10 * 2  # 100 ms per process_raw call
 PAD_RMS = 12.0  # int16 units: about -69 dBFS, a quiet line rather than nothing
+# While listening for yes/no: how many alternatives must agree on the answer, and the confidence
+# an answer gets when one of them reads as the opposite (below the conversation's confirm threshold).
+N_BEST = 5
+UNSURE_ANSWER = 0.3
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,11 @@ class Recognizer:
         self._model = model
         self._utt: _Utterance | None = None
         self._generation = 0
+        # One search per expectation (None: open speech); the next utterance uses `_expect`'s.
+        self._searches: dict[str | None, str] = {}
+        self._active = ""
+        self._expect: str | None = None
+        self._add_searches(model, str(self._decoder.current_search()))
 
     @property
     def model(self) -> ShopModel:
@@ -140,8 +151,36 @@ class Recognizer:
             name = f"shop{self._generation}"
             self._decoder.load_dict(str(model.dict_path))
             self._decoder.add_lm_file(name, str(model.lm_path))
-            self._decoder.activate_search(name)
+            self._add_searches(model, name)
             self._model = model
+
+    def _add_searches(self, model: ShopModel, open_search: str) -> None:
+        """Register the open-speech search and one search per expectation the model has."""
+        self._searches = {None: open_search}
+        for expect, path in model.expectations:
+            name = f"{expect}{self._generation}"
+            self._decoder.add_lm_file(name, str(path))
+            self._searches[expect] = name
+        self._activate()
+
+    def listen_for(self, expect: str | None) -> None:
+        """What the next utterance is likely to be (YES_NO while a read-back waits, None otherwise).
+        Takes effect at the next utterance; an expectation without its own search is open speech."""
+        with self._lock:
+            self._expect = expect
+            if self._utt is None:
+                self._activate()
+
+    @property
+    def listening_for(self) -> str | None:
+        """The expectation the decoder's active search serves (None: open speech)."""
+        return next((k for k, v in self._searches.items() if v == self._active), None)
+
+    def _activate(self) -> None:
+        name = self._searches.get(self._expect, self._searches[None])
+        if name != self._active:
+            self._decoder.activate_search(name)
+            self._active = name
 
     def cmn(self) -> str:
         """The decoder's current cepstral mean (to learn a prior)."""
@@ -180,6 +219,8 @@ class Recognizer:
     def _begin(self, rate: int, seed: int) -> None:
         if self._utt is not None:
             self._decoder.end_utt()  # an abandoned utterance (a cancelled call): drop it
+            self._utt = None
+        self._activate()
         self._utt = _Utterance(rate=rate, resampler=StreamResampler(rate, DECODER_RATE, quality="QQ"), seed=seed)
         self._decoder.start_utt()
         self._feed(noise(int(rate * PAD_SECONDS), PAD_RMS, seed=seed), counts=False)
@@ -216,6 +257,8 @@ class Recognizer:
             return Transcript("", 0.0, (), audio_s, decode_s, finished - end_of_audio)
         words = self._words()
         confidence = sum(w.confidence for w in words) / len(words) if words else self._prob(hyp.prob)
+        if self._active == self._searches.get(YES_NO) and not self._answers_agree(hyp.hypstr):
+            confidence = min(confidence, UNSURE_ANSWER)
         return Transcript(
             text=hyp.hypstr.strip(),
             confidence=round(confidence, 3),
@@ -224,6 +267,16 @@ class Recognizer:
             decode_s=decode_s,
             finalise_s=finished - end_of_audio,
         )
+
+    def _answers_agree(self, best: str) -> bool:
+        """Whether the best hypothesis reads as an answer and no close alternative reads as the opposite
+        one ("nahi" and "haan" sound alike on a phone line: then the caller is asked again)."""
+        answer = classify(best)
+        if answer is None:
+            return True  # not an answer at all: a command said instead, judged as usual
+        alternatives = (h.hypstr for h in self._decoder.nbest() if h is not None)
+        readings = {classify(text) for text in itertools.islice(alternatives, N_BEST)} - {None}
+        return readings <= {answer}
 
     @staticmethod
     def _prob(prob: float) -> float:

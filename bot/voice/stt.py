@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipecat.frames.frames import Frame, TranscriptionFrame
+from pipecat.processors.frame_processor import FrameDirection
 from pipecat.services.settings import STTSettings
 from pipecat.services.stt_service import SegmentedSTTService
 from pipecat.transcriptions.language import Language
@@ -25,6 +26,7 @@ from pipecat.utils.time import time_now_iso8601
 from bot.voice.audio import noise
 from bot.voice.config import ShopVocabulary
 from bot.voice.language_model import load_shop_model
+from bot.voice.listening import ListenForFrame
 from bot.voice.recognizer import PAD_RMS, Recognizer, Transcript
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ class PocketsphinxSTTService(SegmentedSTTService):
         self._recognizer_future: asyncio.Future[Recognizer] | None = None
         self.last_transcript: Transcript | None = None
         self._streaming = streaming
-        self._ops: asyncio.Queue[tuple[str, bytes | None, asyncio.Future[Transcript] | None]] = asyncio.Queue()
+        self._ops: asyncio.Queue[tuple[str, bytes | str | None, asyncio.Future[Transcript] | None]] = asyncio.Queue()
         self._ops_task: asyncio.Task[None] | None = None
         self._finishes: deque[asyncio.Future[Transcript]] = deque()
         self._streamed = 0
@@ -138,6 +140,16 @@ class PocketsphinxSTTService(SegmentedSTTService):
         model = await load_shop_model(vocabulary, self._cache_dir, self._executor)
         await asyncio.get_running_loop().run_in_executor(self._executor, recognizer.swap_model, model)
 
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        if isinstance(frame, ListenForFrame):
+            # In order with the audio: it applies from the next utterance on.
+            if self._streaming:
+                self._ops.put_nowait(("listen", frame.expect, None))
+            else:
+                recognizer = await self._ensure_recognizer()
+                recognizer.listen_for(frame.expect)
+        await super().process_frame(frame, direction)
+
     async def recognize(self, pcm: bytes) -> Transcript:
         """Recognise a whole int16 segment at the pipeline's rate, off the event loop."""
         recognizer = await self._ensure_recognizer()
@@ -161,13 +173,15 @@ class PocketsphinxSTTService(SegmentedSTTService):
             try:
                 recognizer = await self._ensure_recognizer()
                 if op == "feed":
-                    chunks = [arg or b""]
+                    chunks = [_audio(arg)]
                     while not self._ops.empty() and self._ops._queue[0][0] == "feed":  # type: ignore[attr-defined]
-                        chunks.append(self._ops.get_nowait()[1] or b"")
+                        chunks.append(_audio(self._ops.get_nowait()[1]))
                     await loop.run_in_executor(self._executor, recognizer.feed, b"".join(chunks))
                 elif op == "begin":
                     await loop.run_in_executor(self._executor, recognizer.begin, self.sample_rate)
-                    await loop.run_in_executor(self._executor, recognizer.feed, arg or b"")
+                    await loop.run_in_executor(self._executor, recognizer.feed, _audio(arg))
+                elif op == "listen":
+                    recognizer.listen_for(arg if isinstance(arg, str) else None)  # a flag; the lock is brief
                 elif op == "finish" and done is not None:
                     done.set_result(await loop.run_in_executor(self._executor, recognizer.finish))
             except Exception as exc:  # a failed utterance must not stop the next one
@@ -222,3 +236,7 @@ class PocketsphinxSTTService(SegmentedSTTService):
             Language.EN,
             result=transcript,
         )
+
+
+def _audio(arg: bytes | str | None) -> bytes:
+    return arg if isinstance(arg, bytes) else b""

@@ -19,10 +19,12 @@ TEMPLATES: tuple[str, ...] = (
     "{c} ka kitna udhaar hai", "{c} ji ka balance batao", "{c} ka khata batao", "what is {c} balance",
     "{c} ka hisaab kitna hua", "{c} ka kitna bakaya hai",
     # record_payment
+    "{c} ne paise diye", "{c} ne payment kiya", "{c} ne paise jama kiye",
     "{c} ne {n} cash diye", "{c} ne {n} rupaye diye", "{c} ne {n} diye", "{c} ne {n} {m} kiye",
     "{c} ne {n} rupaye {m} se diye", "{c} se {n} mil gaye", "{c} ne poora hisaab chuka diya",
     "{c} ji ne {n} rupaye jama kiye", "{c} paid {n} rupees", "{c} ne {n} {m} mein diye",
     # add_udhaar
+    "{c} ko udhaar likho", "{c} ke khate mein likh do",
     "{c} ke khate mein {n} likh do", "{c} ke naam {n} likh do", "{c} ko {n} udhaar diya",
     "{c} ke khate mein {n} rupaye udhaar likho", "{c} ka {n} udhaar chadha do",
     # create_invoice
@@ -100,9 +102,21 @@ def quantity_phrases() -> list[str]:
     return list(HINDI_DIGITS) + ["aadha", "dedh", "dhaai", "paav", "sawa", "bees", "pachaas", "one", "two"]
 
 
+# What a caller answers to "Pakka karoon?" (the words bot.voice.expect.classify reads as yes / no).
+# The recogniser listens for these first while a read-back waits (a yes/no search).
+YES_ANSWERS: tuple[str, ...] = (
+    "haan", "haan ji", "ji haan", "haan haan", "theek hai", "haan theek hai", "kar do", "haan kar do",
+    "haan pakka kar do", "pakka", "yes", "okay", "ok", "bilkul", "sahi hai",
+)
+NO_ANSWERS: tuple[str, ...] = (
+    "nahi", "nahi nahi", "mat karo", "nahi rehne do", "no", "ruko", "cancel", "cancel karo", "galat hai",
+)
+YES_NO_ANSWERS: tuple[str, ...] = YES_ANSWERS + NO_ANSWERS
+
+
 def command_templates() -> list[str]:
     """Our templates plus the understanding package's phrases when it offers them."""
-    templates = list(TEMPLATES)
+    templates = list(TEMPLATES) + [a for a in YES_NO_ANSWERS if a not in TEMPLATES]
     try:
         from bot.understanding.vocabulary import command_phrases  # type: ignore[import-not-found]
 

@@ -310,3 +310,49 @@ async def test_silence_prompts_then_hangs_up(server: RunningServer, pool) -> Non
         assert await wait_until(lambda: server.twilio.hung_up(call.call_sid), 10)
     finally:
         app_state.twilio = original
+
+
+async def say_once(call: SimulatedCaller, pool: Any, text: str, voice: str = "en-us", rate: int = 150) -> Any:
+    """Say `text` once and return the turn the server recorded for it."""
+    before = len((await call_rows(pool, call.call_sid))[1])
+    assert not call.closed, "the bot ended the call"
+    turn = await call.say(text, voice=voice, rate_wpm=rate)
+    await call.wait_for_reply(turn, timeout_s=15)
+    return (await server_turns(pool, call.call_sid, before + 1))[-1]
+
+
+async def test_a_follow_up_question_is_answered_by_voice(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    """"Suresh ne paise diye" -> "Suresh ke kitne rupaye?" -> "bees rupaye" -> booked (read back when unsure)."""
+    shop = await create_demo_shop(pool)
+    call = await start_call(server, shop)
+    try:
+        asked: Any = None
+        for voice, rate in VOICES:  # misheard: said again, as a shopkeeper would
+            asked = await say_once(call, pool, "Suresh ne paise diye", voice, rate)
+            if asked["result"] == {"asked": "ask_amount"}:
+                break
+        assert asked["result"] == {"asked": "ask_amount"}, dict(asked)
+        paid = await speak(call, pool, "bees rupaye")
+        assert paid["action"] == "record_payment" and paid["result"]["amount_paise"] == 2000, dict(paid)
+    finally:
+        await call.hangup()
+    amounts = await pool.fetch("SELECT amount_paise FROM payments WHERE customer_id = $1", shop.customers["Suresh"])
+    assert [r["amount_paise"] for r in amounts] == [2000]
+
+
+@pytest.mark.parametrize(("answer", "voice"), [("haan ji", "en-us+f4"), ("mat karo", "en-029"), ("nahi nahi", "hi")])
+async def test_a_spoken_yes_or_no_is_taken_the_first_time(  # type: ignore[no-untyped-def]
+    server: RunningServer, pool, answer: str, voice: str
+) -> None:
+    """While a read-back waits the recogniser listens for yes/no: a voice never used for tuning is heard at once."""
+    shop = await create_demo_shop(pool, confirm_limit_paise=10000)  # 200 rupees is always read back
+    call = await start_call(server, shop)
+    try:
+        read_back = await until_read_back(call, pool, "Meena ne do sau rupaye diye")
+        assert read_back["result"].get("awaiting_confirmation"), dict(read_back)
+        heard = await say_once(call, pool, answer, voice, 150)
+        assert (heard["result"] or {}).get("confirmed") is answer.startswith("haan"), dict(heard)
+    finally:
+        await call.hangup()
+    amounts = await pool.fetch("SELECT amount_paise FROM payments WHERE customer_id = $1", shop.customers["Meena"])
+    assert [r["amount_paise"] for r in amounts] == ([20000] if answer.startswith("haan") else [])

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from bot.call.confirm_words import classify, classify_digit
 from bot.call.matching import customer_choice, is_strong_match
+from bot.voice.expect import classify, classify_digit
 from business.models import Customer
 from business.shoptime import IST
 from telephony.simulated_caller import protocol as tw

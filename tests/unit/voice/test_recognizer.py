@@ -66,3 +66,31 @@ def test_confidence_of_an_entity_phrase(recognizer: Recognizer) -> None:
     assert t.confidence_of("rahul") == t.words[0].confidence
     assert t.confidence_of("ka balance") == min(t.words[1].confidence, t.words[2].confidence)
     assert t.confidence_of("sunil") is None
+
+
+def test_listening_for_yes_no_hears_the_answer_and_still_hears_commands(
+    voice_cache, demo_vocab: ShopVocabulary  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.voice.expect import YES_NO, classify
+
+    rec = Recognizer(build_shop_model(demo_vocab, voice_cache))
+    assert rec.listening_for is None
+    rec.listen_for(YES_NO)
+    assert rec.listening_for == YES_NO
+    answers = [("haan ji", "yes"), ("theek hai", "yes"), ("nahi", "no"), ("mat karo", "no")]
+    heard = [(rec.recognize(_phone(text, "en-us+f2")), want) for text, want in answers]
+    assert sum(classify(t.text) == want for t, want in heard) >= 3, [t.text for t, _ in heard]
+    assert all(classify(t.text) in (want, None) for t, want in heard)  # never the opposite answer
+    assert rec.recognize(_phone("Rahul ka balance batao")).text == "rahul ka balance batao"
+    rec.listen_for(None)
+    assert rec.listening_for is None
+
+
+def test_a_swapped_model_keeps_its_yes_no_search(voice_cache, demo_vocab: ShopVocabulary) -> None:  # type: ignore[no-untyped-def]
+    from bot.voice.expect import YES_NO
+
+    rec = Recognizer(build_shop_model(demo_vocab, voice_cache))
+    rec.listen_for(YES_NO)
+    bigger = ShopVocabulary.of(list(demo_vocab.customer_names) + ["Kishore"], list(demo_vocab.product_names))
+    rec.swap_model(build_shop_model(bigger, voice_cache))
+    assert rec.listening_for == YES_NO
