@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 
@@ -108,6 +108,17 @@ class ShopVocabulary:
             product_aliases=clean(product_aliases),
             extra_phrases=clean(extra_phrases),
         )
+
+    def to_json(self) -> str:
+        """The vocabulary as JSON: how it reaches the model-building child process."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ShopVocabulary:
+        """The inverse of `to_json`; unknown keys are ignored."""
+        raw = json.loads(text)
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: tuple(str(x) for x in v) for k, v in raw.items() if k in names})
 
     @property
     def people(self) -> tuple[str, ...]:

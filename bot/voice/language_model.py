@@ -188,8 +188,6 @@ BUILD_TIMEOUT_S = 120.0
 
 async def _build_in_subprocess(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel | None:
     """Run `python -m bot.voice.build_model` and pick the result up from the cache."""
-    from bot.voice.build_model import vocabulary_to_json
-
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -200,7 +198,7 @@ async def _build_in_subprocess(vocab: ShopVocabulary, cache_dir: Path) -> ShopMo
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        _out, err = await asyncio.wait_for(proc.communicate(vocabulary_to_json(vocab).encode()), BUILD_TIMEOUT_S)
+        _out, err = await asyncio.wait_for(proc.communicate(vocab.to_json().encode()), BUILD_TIMEOUT_S)
     except TimeoutError:
         proc.kill()
         await proc.wait()

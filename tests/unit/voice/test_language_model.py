@@ -37,11 +37,10 @@ def test_dictionary_covers_every_word(voice_cache, demo_vocab: ShopVocabulary) -
 
 
 async def test_load_shop_model_builds_in_a_child_process_then_hits_the_cache(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.voice.build_model import vocabulary_from_json, vocabulary_to_json
     from bot.voice.language_model import cached_shop_model, load_shop_model
 
     vocab = ShopVocabulary.of(["Farhan", "Lakshmi"], ["chini"], nicknames=["Lucky"])
-    assert vocabulary_from_json(vocabulary_to_json(vocab)) == vocab
+    assert ShopVocabulary.from_json(vocab.to_json()) == vocab
     assert cached_shop_model(vocab, tmp_path) is None
     model = await load_shop_model(vocab, tmp_path)
     assert "farhan" in model.words and "lucky" in model.words
