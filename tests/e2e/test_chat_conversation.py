@@ -129,6 +129,9 @@ async def test_stock_in_out_and_counted(pool: Any, env: dict[str, str]) -> None:
     assert low["action"] == "check_stock"
     stock = await pool.fetchval("SELECT stock_milli FROM products WHERE id = $1", shop.products["milk"])
     assert stock == 50000
+    reasons = await pool.fetch("SELECT reason FROM stock_moves WHERE product_id = $1 AND reason IS NOT NULL ORDER BY id",
+                               shop.products["milk"])
+    assert [r["reason"] for r in reasons][:1] == ["damaged"]
 
 
 async def test_customers_and_products_by_phone(pool: Any, env: dict[str, str]) -> None:
@@ -177,3 +180,20 @@ async def test_reports_language_recording_and_documents(pool: Any, env: dict[str
     assert gst["result"]["error"] == send["result"]["error"] == "documents_not_ready"
     assert recording["result"] == {"recording": False}
     assert english["result"] == {"language": "en"} and hello["reply"].startswith("Hello")
+
+
+async def test_bill_bana_do_asks_whose_and_what(pool: Any, env: dict[str, str]) -> None:
+    shop = await create_demo_shop(pool)
+    whose, what, booked, again, stranger, yes, items = await talk(
+        shop, env, "bill bana do", "Meena", "ek kilo chini", "bill bana do", "Lakshmi", "haan", "do packet doodh")
+    assert whose["result"] == {"asked": "ask_customer"}
+    assert what["intent"] == "create_invoice" and what["result"] == {"asked": "ask_product"}
+    assert booked["action"] == "create_invoice" and booked["result"]["customer_id"] == shop.customers["Meena"]
+    assert again["result"] == {"asked": "ask_customer"}  # the last customer is not assumed
+    assert stranger["action"] == "add_customer" and "Lakshmi" in stranger["reply"]
+    assert yes["result"]["asked"] == "ask_product"  # Lakshmi added; now what does she take?
+    assert items["action"] == "create_invoice"
+    lakshmi = await pool.fetchval("SELECT id FROM customers WHERE shop_id = $1 AND name = 'Lakshmi'", shop.shop_id)
+    totals = await pool.fetch("SELECT customer_id, total_paise FROM invoices WHERE shop_id = $1 ORDER BY id",
+                              shop.shop_id)
+    assert [(r["customer_id"], r["total_paise"]) for r in totals] == [(shop.customers["Meena"], 4500), (lakshmi, 6000)]

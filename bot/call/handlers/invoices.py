@@ -12,12 +12,14 @@ from typing import Any
 
 from bot.call.handlers.context import HandlerContext
 from bot.call.results import Confirm, Done, Question, Result
+from bot.commands import CancelInvoice, Command, ConfirmInvoice, CreateInvoice, ShowDraft
 from business.models import Customer, Invoice, ItemRequest
+from business.shoptime import financial_year, invoice_number
 
 MILLI = Decimal("0.001")
 
 
-async def _items(cmd: Any, ctx: HandlerContext) -> tuple[list[ItemRequest], bool]:
+async def _items(cmd: CreateInvoice, ctx: HandlerContext) -> tuple[list[ItemRequest], bool]:
     """The spoken items as the books' requests, and whether every product match is strong.
     An item sold by value ("tees rupaye ki mirchi") becomes the quantity its price buys."""
     resolved: list[ItemRequest] = []
@@ -42,7 +44,7 @@ class _AskQuantity(Exception):
         self.product = product
 
 
-def _options(cmd: Any) -> dict[str, Any]:
+def _options(cmd: CreateInvoice) -> dict[str, Any]:
     """Bill modifiers the books take, only those the caller set."""
     options: dict[str, Any] = {}
     if cmd.supply_type:
@@ -54,7 +56,7 @@ def _options(cmd: Any) -> dict[str, Any]:
     return options
 
 
-async def create_invoice(cmd: Any, ctx: HandlerContext) -> Result:
+async def create_invoice(cmd: CreateInvoice, ctx: HandlerContext) -> Result:
     customer: Customer | None = None
     strong = True
     if not cmd.walk_in:
@@ -102,27 +104,26 @@ async def create_invoice(cmd: Any, ctx: HandlerContext) -> Result:
     return await execute(ctx.key)
 
 
-async def confirm_invoice(cmd: Any, ctx: HandlerContext) -> Result:
-    """"Bill bana do" with no bill being drafted: start one ("Kiske liye?")."""
-    if ctx.state.active_customer is None:
-        return Question("ask_customer", "customer", cmd, as_intent="create_invoice")
-    customer = ctx.state.active_customer
-    return Question("ask_product", "items", cmd, {"customer": customer.name}, as_intent="create_invoice")
+async def confirm_invoice(cmd: ConfirmInvoice, ctx: HandlerContext) -> Result:
+    """"Bill bana do" with no bill being drafted: start one, asking whose it is first ("Kiske liye?").
+    The active customer is not assumed: a bill for the wrong person is worse than one more question."""
+    return Question("ask_customer", "customer", cmd, as_intent="create_invoice")
 
 
-async def show_draft(cmd: Any, ctx: HandlerContext) -> Result:
+async def show_draft(cmd: ShowDraft, ctx: HandlerContext) -> Result:
     return Done("draft_empty", {}, {"draft": None})
 
 
-async def bill_modifier(cmd: Any, ctx: HandlerContext) -> Result:
+async def bill_modifier(cmd: Command, ctx: HandlerContext) -> Result:
     """A discount, GST or rate with no bill being drafted: say so (a bill is needed first)."""
     return Done("draft_empty", {}, {"draft": None})
 
 
-async def cancel_invoice(cmd: Any, ctx: HandlerContext) -> Result:
+async def cancel_invoice(cmd: CancelInvoice, ctx: HandlerContext) -> Result:
     invoice: Invoice
     if cmd.invoice_no:
-        invoice = await ctx.books.get_invoice_by_no(ctx.shop_id, cmd.invoice_no)
+        # "bill number 105": the running number of this financial year's series
+        invoice = await ctx.books.get_invoice_by_no(ctx.shop_id, invoice_number(financial_year(ctx.now()), cmd.invoice_no))
     else:
         customer: Customer | None = None
         if cmd.customer is not None or ctx.chosen or ctx.state.active_customer:

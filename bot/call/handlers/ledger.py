@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.call.handlers.context import HandlerContext
 from bot.call.results import Confirm, Done, Question, Result
+from bot.commands import AddUdhaar, CheckBalance, ListOutstanding, RecordPayment, TotalOutstanding
 from business.models import PaymentSplit
 
 # A phone list must stay short: the biggest five.
 LIST_LIMIT = 5
 
 
-async def record_payment(cmd: Any, ctx: HandlerContext) -> Result:
+async def record_payment(cmd: RecordPayment, ctx: HandlerContext) -> Result:
     customer, strong = await ctx.customer(cmd.customer)
     ctx.remember(customer, strong)
     mode = cmd.payment_mode or "cash"
@@ -47,7 +46,7 @@ async def record_payment(cmd: Any, ctx: HandlerContext) -> Result:
     return await execute(ctx.key)
 
 
-async def add_udhaar(cmd: Any, ctx: HandlerContext) -> Result:
+async def add_udhaar(cmd: AddUdhaar, ctx: HandlerContext) -> Result:
     customer, strong = await ctx.customer(cmd.customer)
     ctx.remember(customer, strong)
     amount = cmd.amount_paise
@@ -70,7 +69,7 @@ async def add_udhaar(cmd: Any, ctx: HandlerContext) -> Result:
     return await execute(ctx.key)
 
 
-async def check_balance(cmd: Any, ctx: HandlerContext) -> Result:
+async def check_balance(cmd: CheckBalance, ctx: HandlerContext) -> Result:
     customer, _ = await ctx.customer(cmd.customer)
     ctx.remember(customer)
     bal = await ctx.books.balance(ctx.shop_id, customer.id)
@@ -84,12 +83,12 @@ async def check_balance(cmd: Any, ctx: HandlerContext) -> Result:
     return Done("balance", {"customer": customer.name, "balance_paise": bal.balance_paise}, result, action="balance")
 
 
-async def total_outstanding(cmd: Any, ctx: HandlerContext) -> Result:
+async def total_outstanding(cmd: TotalOutstanding, ctx: HandlerContext) -> Result:
     total = await ctx.books.total_outstanding(ctx.shop_id)
     return Done("total_outstanding", {"total_paise": total}, {"total_paise": total}, action="total_outstanding")
 
 
-async def list_outstanding(cmd: Any, ctx: HandlerContext) -> Result:
+async def list_outstanding(cmd: ListOutstanding, ctx: HandlerContext) -> Result:
     everyone = await ctx.books.list_outstanding(ctx.shop_id)
     rows = everyone[:LIST_LIMIT]
     result = {"customers": [{"id": r.customer.id, "balance_paise": r.balance_paise} for r in rows]}

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.call.handlers.context import HandlerContext
 from bot.call.results import Confirm, Done, Question, Result
+from bot.commands import CancelReminder, ListReminders, ModifyReminder, ScheduleReminder
 from business.models import Reminder
 from business.shoptime import IST
 
@@ -19,7 +20,7 @@ LIST_LIMIT = 5
 AROUND = timedelta(minutes=90)
 
 
-async def schedule_reminder(cmd: Any, ctx: HandlerContext) -> Result:
+async def schedule_reminder(cmd: ScheduleReminder, ctx: HandlerContext) -> Result:
     customer, strong = await ctx.customer(cmd.customer)
     ctx.remember(customer, strong)
     if cmd.at is None:
@@ -38,7 +39,7 @@ async def schedule_reminder(cmd: Any, ctx: HandlerContext) -> Result:
     return await execute(ctx.key)
 
 
-async def _find(cmd: Any, ctx: HandlerContext) -> tuple[Reminder | None, str]:
+async def _find(cmd: CancelReminder | ModifyReminder, ctx: HandlerContext) -> tuple[Reminder | None, str]:
     """The one scheduled reminder meant (by customer, else by the old time), and the customer's name."""
     customer_id: int | None = None
     name = ""
@@ -59,7 +60,7 @@ async def _find(cmd: Any, ctx: HandlerContext) -> tuple[Reminder | None, str]:
     return reminders[0], name
 
 
-async def cancel_reminder(cmd: Any, ctx: HandlerContext) -> Result:
+async def cancel_reminder(cmd: CancelReminder, ctx: HandlerContext) -> Result:
     reminder, name = await _find(cmd, ctx)
     if reminder is None:
         return Done("reminder_not_found", {"customer": name} if name else {}, {"error": "reminder_not_found"})
@@ -73,7 +74,7 @@ async def cancel_reminder(cmd: Any, ctx: HandlerContext) -> Result:
     return Confirm("cancel_reminder", ctx.summary("reminder_cancel", customer=name), execute, cmd)
 
 
-async def modify_reminder(cmd: Any, ctx: HandlerContext) -> Result:
+async def modify_reminder(cmd: ModifyReminder, ctx: HandlerContext) -> Result:
     reminder, name = await _find(cmd, ctx)
     if reminder is None:
         return Done("reminder_not_found", {"customer": name} if name else {}, {"error": "reminder_not_found"})
@@ -89,7 +90,7 @@ async def modify_reminder(cmd: Any, ctx: HandlerContext) -> Result:
     return Confirm("modify_reminder", ctx.summary("reminder_move", customer=name, due_at=at), execute, cmd)
 
 
-async def list_reminders(cmd: Any, ctx: HandlerContext) -> Result:
+async def list_reminders(cmd: ListReminders, ctx: HandlerContext) -> Result:
     customer_id = None
     if cmd.customer is not None:
         customer, _ = await ctx.customer(cmd.customer)

@@ -28,6 +28,13 @@ LEADING_FOLLOWERS = {"baki", "reminder", "udhaar", "jama", "sent", "kitna", "nee
                      "khata", "account", "details", "ka", "ki", "ke", "returned"}
 REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}
+# Why stock went out, by its cue word (business.actions.products names the reasons).
+REMOVE_REASONS = {
+    "kharab": "damaged", "toot": "damaged", "tut": "damaged", "tuta": "damaged", "toota": "damaged", "phat": "damaged",
+    "sad": "damaged", "expire": "damaged", "expired": "damaged", "damage": "damaged", "damaged": "damaged",
+    "broken": "damaged", "spoiled": "damaged", "wapas": "returned", "return": "returned", "returned": "returned",
+    "lautaya": "returned", "ghar": "own_use", "khud": "own_use", "personal": "own_use",
+}
 LOW_CUES = {"khatam", "low", "running", "mangwana", "out", "restocking", "reorder"}
 PAY_VERBS = {"diye", "kiye", "paid", "jama", "bheja", "bheje", "mila", "aagaya", "gave", "chuka", "de", "returned", "wapas"}
 SETTLE_WORDS = {"saaf", "poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}

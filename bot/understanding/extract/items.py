@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.understanding.extract.base import LOW_CUES, REMOVE_OPS, ExtractorBase, Sentence, _num
+from bot.understanding.extract.base import LOW_CUES, REMOVE_OPS, REMOVE_REASONS, ExtractorBase, Sentence, _num
 from bot.understanding.numbers import fmt
 
 
@@ -165,6 +165,10 @@ class ItemExtractors(ExtractorBase):
             unit = s.toks[qty_i + 1].norm if qty_i + 1 < len(s.toks) and s.toks[qty_i + 1].norm in self.unit_canon else None
             items = [{"product": product, "quantity": _num(s.toks[qty_i].value), "unit": unit}]
         stock_items = [{"product": it["product"], "quantity": it.get("quantity"), "unit": it.get("unit"), "operation": op} for it in items]
+        reason = next((REMOVE_REASONS[n] for n in norms if n in REMOVE_REASONS), None) if op == "remove" else None
+        if reason is not None:
+            for item in stock_items:
+                item["reason"] = reason
         if len(stock_items) == 1:
             return stock_items[0]
         return {"_stock_items": stock_items}
