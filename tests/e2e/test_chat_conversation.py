@@ -197,3 +197,12 @@ async def test_bill_bana_do_asks_whose_and_what(pool: Any, env: dict[str, str]) 
     totals = await pool.fetch("SELECT customer_id, total_paise FROM invoices WHERE shop_id = $1 ORDER BY id",
                               shop.shop_id)
     assert [(r["customer_id"], r["total_paise"]) for r in totals] == [(shop.customers["Meena"], 4500), (lakshmi, 6000)]
+
+
+async def test_a_repeating_reminder_is_said_to_be_once(pool: Any, env: dict[str, str]) -> None:
+    shop = await create_demo_shop(pool)
+    (weekly,) = await talk(shop, env, "Suresh ko 500 ka reminder har somvar subah 9 baje")
+    assert weekly["action"] == "schedule_reminder" and weekly["result"]["repeat"] == "not_kept"
+    due = datetime.fromisoformat(weekly["result"]["due_at"])
+    assert due.weekday() == 0 and due.hour == 9
+    assert await pool.fetchval("SELECT count(*) FROM reminders WHERE shop_id = $1", shop.shop_id) == 1

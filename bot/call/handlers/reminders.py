@@ -31,7 +31,10 @@ async def schedule_reminder(cmd: ScheduleReminder, ctx: HandlerContext) -> Resul
     async def execute(key: str) -> Done:
         reminder = await ctx.books.schedule_reminder(ctx.shop_id, customer.id, at, cmd.amount_paise,
                                                      idempotency_key=key)
-        return Done("reminder_scheduled", params, {"reminder_id": reminder.id, "due_at": _iso(at)},
+        # The books keep one moment per reminder: a repeat ("har somvar") is said to be once only.
+        repeats = cmd.when is not None and cmd.when.recurrence is not None
+        return Done("reminder_scheduled_once" if repeats else "reminder_scheduled", params,
+                    {"reminder_id": reminder.id, "due_at": _iso(at), **({"repeat": "not_kept"} if repeats else {})},
                     action="schedule_reminder")
 
     if ctx.weak or not strong:
