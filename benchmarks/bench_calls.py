@@ -45,6 +45,7 @@ import httpx  # noqa: E402
 import psutil  # noqa: E402
 
 from telephony.simulated_caller import CallerOptions, SimulatedCaller  # noqa: E402
+from telephony.simulated_caller.timeline import PlaybackTimeline  # noqa: E402
 from tests.e2e.call_harness import (  # noqa: E402
     PUBLIC_BASE_URL,
     DemoShop,
@@ -77,20 +78,34 @@ def pct(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-class BenchCaller(SimulatedCaller):
-    """The simulated caller, also counting bot audio that arrived after playback needed it."""
+class BenchTimeline(PlaybackTimeline):
+    """The caller's playback timeline, also counting bot audio that arrived after playback needed it."""
 
-    def __init__(self, *args: Any, snr_db: float | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.late_bot_frames = 0
         self._last_bot_at: float | None = None
-        self._snr_db = snr_db
 
-    def _on_bot_audio(self, audio: bytes, now: float) -> None:
-        if self._last_bot_at is not None and now - self._last_bot_at < 0.25 and now > self._play_end + 0.02:
+    def add_bot_audio(self, audio: bytes, now: float) -> None:
+        if self._last_bot_at is not None and now - self._last_bot_at < 0.25 and now > self.play_end + 0.02:
             self.late_bot_frames += 1  # mid-reply, and the caller's playback had already run dry
         self._last_bot_at = now
-        super()._on_bot_audio(audio, now)
+        super().add_bot_audio(audio, now)
+
+
+class BenchCaller(SimulatedCaller):
+    """The simulated caller, listening on a `BenchTimeline`, optionally speaking through noise."""
+
+    timeline_class = BenchTimeline
+
+    def __init__(self, *args: Any, snr_db: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._snr_db = snr_db
+
+    @property
+    def late_bot_frames(self) -> int:
+        assert isinstance(self.timeline, BenchTimeline)
+        return self.timeline.late_bot_frames
 
     def speech_frames(self, text: str, voice: str | None = None, rate_wpm: int | None = None) -> list[bytes]:
         if self._snr_db is None:
@@ -98,7 +113,7 @@ class BenchCaller(SimulatedCaller):
         from bot.voice import espeak
         from bot.voice.audio import PHONE_RATE, add_noise_snr, mulaw_encode, resample
         from telephony.simulated_caller import protocol as tw
-        from telephony.simulated_caller.caller import trim_silence
+        from telephony.simulated_caller.media_pump import trim_silence
 
         utt = espeak.synthesize(text, voice or self.options.voice, rate_wpm or self.options.rate_wpm)
         pcm8 = trim_silence(resample(utt.pcm, utt.sample_rate, PHONE_RATE))
@@ -276,7 +291,7 @@ async def concurrent_phase(env: Env, n: int) -> None:
     print(f"server RSS: {rss0:.0f} MB before, {peak['rss']:.0f} MB peak -> "
           f"{(peak['rss'] - rss0) / max(n, 1):.1f} MB per concurrent call")
     late_bot = sum(c.late_bot_frames for c in ok)
-    bot_frames = sum(len(c._bot_track) // 160 for c in ok)
+    bot_frames = sum(len(c.timeline.bot_track) // 160 for c in ok)
     late_caller = sum(c.events.late_frames for c in ok)
     sent = sum(c.events.frames_sent for c in ok)
     print(f"late bot audio frames: {late_bot} of ~{bot_frames}; late caller frames (bench host load): "

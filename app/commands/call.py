@@ -98,57 +98,15 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _spoken_server_turns(server_turns: list[dict[str, object]] | None) -> list[dict[str, object]]:
-    """The server's turns that answer speech (its greeting and DTMF turns are not the caller's sentences)."""
-    return [t for t in server_turns or [] if t.get("source", "speech") == "speech"]
-
-
-def _server_reply(server_turns: list[dict[str, object]], index: int) -> tuple[str | None, str | None]:
-    """(what the server heard, what it replied) for the caller's index-th sentence."""
-    if index >= len(server_turns):
-        return None, None
-    t = server_turns[index]
-    heard = t.get("heard")
-    for key in ("reply_text", "reply", "response"):
-        if isinstance(t.get(key), str):
-            return (str(heard) if isinstance(heard, str) else None), str(t[key])
-    return None, None
-
-
 def _print_report(caller: object, ears: object, server_turns: list[dict[str, object]] | None) -> None:
     from bot.voice.recognizer import Recognizer
     from telephony.simulated_caller import SimulatedCaller
     from telephony.simulated_caller.listen import hear
 
     assert isinstance(caller, SimulatedCaller)
-    print(f"call {caller.call_sid}")
-    spoken_turns = [t for t in caller.turns if t.said]
-    spoken_server_turns = _spoken_server_turns(server_turns)
-    greeting = caller.turns[0] if caller.turns else None
-    if greeting is not None and greeting.reply_mulaw:
-        heard = hear(ears, greeting.reply_pcm) if isinstance(ears, Recognizer) else ""
-        first = f"{greeting.latency_s * 1000:.0f} ms after connect" if greeting.latency_s is not None else "n/a"
-        print(f"greeting  ({greeting.reply_seconds:.1f} s audio, first audio {first})" + (f": heard {heard!r}" if heard else ""))
-    for i, turn in enumerate(spoken_turns, start=1):
-        print(f"[{i}] caller: {turn.said}" + ("  (hung up mid-sentence)" if turn.cut else ""))
-        server_heard, logged = _server_reply(spoken_server_turns, i - 1)
-        if server_heard is not None:
-            print(f"    server heard:     {server_heard}")
-        if isinstance(ears, Recognizer) and turn.reply_mulaw:
-            turn.heard = hear(ears, turn.reply_pcm)
-        if logged is not None:
-            print(f"    bot (server log): {logged}")
-        if turn.heard is not None:
-            print(f"    bot (heard):      {turn.heard or '(nothing recognised)'}")
-        if not turn.reply_mulaw:
-            print("    bot: (no reply audio)")
-        latency = f"{turn.latency_s * 1000:.0f} ms" if turn.latency_s is not None else "n/a"
-        print(f"    latency end of speech -> first bot audio: {latency}; reply {turn.reply_seconds:.1f} s; clears {turn.clears}")
-    ev = caller.events
-    print(
-        f"frames sent {ev.frames_sent} (late {ev.late_frames}), clears {len(ev.clears)}, "
-        f"marks {len(ev.marks_received)} (echoed {len(ev.marks_echoed)}), close code {ev.close_code}"
-    )
+    recognise = (lambda pcm: hear(ears, pcm)) if isinstance(ears, Recognizer) else None
+    for line in caller.report_lines(server_turns, recognise):
+        print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
