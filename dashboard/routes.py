@@ -100,7 +100,8 @@ async def _viewer(request: Request) -> Viewer | None:
     s = session.decode(key, request.cookies.get(session.COOKIE_NAME))
     if s is None or await revocation.is_revoked(request.app.state.redis, s.nonce):
         return None
-    current_hash = await shop_api_key_hash(request.app.state.pool, s.shop_id)
+    async with request.app.state.pool.acquire() as conn:
+        current_hash = await shop_api_key_hash(conn, s.shop_id)
     if current_hash is None or not _same(session.key_fingerprint(key, current_hash), s.key_fp):
         return None
     try:
@@ -173,7 +174,8 @@ async def login(request: Request) -> Response:
         await throttle.note_failure(redis, client)
         log.info("dashboard sign-in refused")
         return _page(request, "login.html", None, status=401, error="That API key was not accepted.")
-    key_hash = await shop_api_key_hash(request.app.state.pool, shop.id)
+    async with request.app.state.pool.acquire() as conn:
+        key_hash = await shop_api_key_hash(conn, shop.id)
     if key_hash is None:  # the shop vanished between the two reads
         return _page(request, "login.html", None, status=401, error="That API key was not accepted.")
     cfg = _config(request)
@@ -224,12 +226,11 @@ async def calls_page(request: Request) -> Response:
     if viewer is None:
         return _to_login()
     page = _page_no(request.query_params.get("page"))
-    pool = request.app.state.pool
-    async with pool.acquire() as conn:
+    async with request.app.state.pool.acquire() as conn:
         rows = await call_rows.list_calls(conn, viewer.shop.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    counts = await turn_counts(pool, [c.id for c in rows])
+        has_next = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        counts = await turn_counts(conn, [c.id for c in rows])
     return _page(request, "calls.html", viewer, calls=rows, counts=counts, page=page, has_next=has_next)
 
 
