@@ -21,6 +21,7 @@ from app.api.errors import install_error_handlers
 from app.api.health import router as health_router
 from app.api.outbox import recordings_router
 from app.api.outbox import router as outbox_router
+from app.body_limits import BodyLimitMiddleware
 from app.local_secrets import with_local_secrets
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware)  # 413 before a body is read past its route's cap
     install_error_handlers(app)
     _include_routers(app)
     return app

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +28,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Public https base URL Twilio reaches us at (signatures are computed over it).
     public_base_url: str = ""
+    # Reverse proxies whose X-Forwarded-For / -Proto we believe (comma-separated IPs); none by default,
+    # so a client cannot forge its address past the sign-in throttle.
+    trusted_proxies: str = ""
     # Local state (embedded Postgres/Redis data, recordings, outbox): survives restarts.
     data_dir: Path = Field(default=PROJECT_ROOT / ".execora")
 
@@ -38,6 +43,15 @@ class Settings(BaseSettings):
     # --- secrets of our own --------------------------------------------------
     # Key for HMAC stream tokens and signed local recording links.
     app_secret: SecretStr = SecretStr("")
+
+    @field_validator("app_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        """A short key makes every token and link guessable offline: refuse it at start."""
+        raw = value.get_secret_value()
+        if raw and len(raw.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"APP_SECRET must be at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)")
+        return value
 
     # --- Twilio --------------------------------------------------------------
     twilio_account_sid: str = ""

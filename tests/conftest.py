@@ -102,7 +102,7 @@ def settings(database_url: str, redis_url: str, data_dir: Path):  # type: ignore
         database_url=database_url,
         redis_url=redis_url,
         data_dir=data_dir,
-        app_secret="test-secret",  # type: ignore[arg-type]
+        app_secret="test-secret-0123456789abcdef-0123456789",  # type: ignore[arg-type]
         public_base_url="https://execora.test",
         twilio_auth_token="test-twilio-token",  # type: ignore[arg-type]
         twilio_account_sid="AC" + "0" * 32,

@@ -55,3 +55,19 @@ def database_url_for(settings: Settings) -> Iterator[str]:
         yield pg.start()
     finally:
         pg.stop()
+
+
+# The stream WebSocket carries Twilio media messages of well under 1 KiB (telephony.twilio.serializer
+# refuses anything over 64 KiB): the server never buffers a bigger frame than that.
+WS_MAX_MESSAGE_BYTES = 64 * 1024
+
+
+def uvicorn_options(settings: Settings) -> dict[str, object]:
+    """Transport limits and proxy trust shared by `execora serve` and `execora up`."""
+    proxies = ",".join(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
+    return {
+        "ws_max_size": WS_MAX_MESSAGE_BYTES,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,  # unused unless proxy_headers: nobody is trusted
+        "server_header": False,
+    }

@@ -11,7 +11,12 @@ import sys
 
 import uvicorn
 
-from app.commands.common import add_host_port_arguments, configure_logging, settings_from_args
+from app.commands.common import (
+    add_host_port_arguments,
+    configure_logging,
+    settings_from_args,
+    uvicorn_options,
+)
 
 
 def main(argv: list[str]) -> int:
@@ -27,6 +32,6 @@ def main(argv: list[str]) -> int:
 
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
-        log_config=None, proxy_headers=True, forwarded_allow_ips="*" if settings.public_base_url else None,
+        log_config=None, **uvicorn_options(settings),  # type: ignore[arg-type]
     )
     return 0

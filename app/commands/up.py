@@ -34,7 +34,12 @@ from typing import IO
 
 import uvicorn
 
-from app.commands.common import add_host_port_arguments, configure_logging, settings_from_args
+from app.commands.common import (
+    add_host_port_arguments,
+    configure_logging,
+    settings_from_args,
+    uvicorn_options,
+)
 from app.commands.seed import DemoShop, prepare_database
 from app.settings import Settings
 
@@ -183,6 +188,7 @@ async def _serve(
     config = uvicorn.Config(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
         lifespan="on", log_config=None,  # our logging (stderr); stdout carries only the banner
+        **uvicorn_options(settings),  # type: ignore[arg-type]
     )
     server = uvicorn.Server(config)
     stop.server = server
