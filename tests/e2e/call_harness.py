@@ -13,7 +13,6 @@ import contextlib
 import secrets
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.support.polling import wait_until_blocking
 
 PUBLIC_BASE_URL = "https://execora.test"
 AUTH_TOKEN = "test-twilio-token"
@@ -37,7 +38,7 @@ def call_settings(database_url: str, redis_url: str, data_dir: Any) -> Any:
         database_url=database_url,
         redis_url=redis_url,
         data_dir=data_dir,
-        app_secret="test-secret",  # type: ignore[arg-type]
+        app_secret="test-secret-0123456789abcdef-0123456789",  # type: ignore[arg-type]
         twilio_auth_token=AUTH_TOKEN,  # type: ignore[arg-type]
         twilio_account_sid="AC" + "0" * 32,
     )
@@ -95,13 +96,14 @@ class _Servers:
 
     def start(self, timeout_s: float = 60.0) -> None:
         self._thread.start()
-        deadline = time.monotonic() + timeout_s
-        while not all(s.started for s in self._servers):
+
+        def started() -> bool:
             if self.error is not None or not self._thread.is_alive():
                 raise RuntimeError(f"server did not start: {self.error!r}")
-            if time.monotonic() > deadline:
-                raise TimeoutError("server did not start in time")
-            time.sleep(0.05)
+            return all(s.started for s in self._servers)
+
+        if not wait_until_blocking(started, timeout_s, 0.05):
+            raise TimeoutError("server did not start in time")
 
     def stop(self, timeout_s: float = 30.0) -> None:
         for s in self._servers:
@@ -120,6 +122,7 @@ class RunningServer:
 @contextlib.contextmanager
 def running_server(settings: Any) -> Iterator[RunningServer]:
     """The Execora app on a free port plus a fake Twilio REST API it hangs up through."""
+    from app.commands.common import uvicorn_options
     from app.main import create_app
 
     app_port, twilio_port = free_port(), free_port()
@@ -134,7 +137,8 @@ def running_server(settings: Any) -> Iterator[RunningServer]:
     app = create_app(settings)
     servers = _Servers(
         [
-            uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning", lifespan="on"),
+            uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning", lifespan="on",
+                           **uvicorn_options(settings)),  # type: ignore[arg-type]  # the limits `execora serve` sets
             uvicorn.Config(twilio.app(), host="127.0.0.1", port=twilio_port, log_level="warning", lifespan="off"),
         ]
     )
@@ -204,16 +208,3 @@ async def call_rows(pool: Any, call_sid: str) -> tuple[Any, list[Any]]:
         call_sid,
     )
     return call, list(turns)
-
-
-async def wait_until(predicate: Any, timeout_s: float = 10.0, interval_s: float = 0.1) -> bool:
-    """Poll an async or sync predicate until it is true."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return True
-        await asyncio.sleep(interval_s)
-    return False

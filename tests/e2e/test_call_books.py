@@ -24,8 +24,8 @@ from tests.e2e.call_harness import (
     call_settings,
     create_demo_shop,
     running_server,
-    wait_until,
 )
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.slow
 

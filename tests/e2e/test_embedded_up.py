@@ -19,6 +19,8 @@ import httpx
 import psutil
 import pytest
 
+from tests.support.polling import wait_until_blocking
+
 pytestmark = pytest.mark.slow
 
 START_TIMEOUT_S = 90
@@ -66,13 +68,11 @@ class Up:
 
     def wait_ready(self) -> str:
         """Wait for the banner and /health; return the printed demo api key."""
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
+        def banner() -> bool:
             assert self.proc.poll() is None, f"execora up exited early:\n{self.log()}"
-            if any("Press Ctrl-C" in line for line in self.lines):
-                break
-            time.sleep(0.2)
-        else:
+            return any("Press Ctrl-C" in line for line in self.lines)
+
+        if not wait_until_blocking(banner, START_TIMEOUT_S, 0.2):
             pytest.fail(f"no banner in {START_TIMEOUT_S}s:\n{self.log()}")
         assert httpx.get(f"{self.base}/health", timeout=5).json()["status"] == "ok"
         key = next((m.group(1) for line in self.lines if (m := re.search(r"api key:\s+(\S+)", line))), None)
@@ -99,9 +99,7 @@ class Up:
             self.proc.kill()
             pytest.fail(f"execora up did not stop on {sig}:\n{self.log()}")
         assert code == 0, self.log()
-        deadline = time.monotonic() + 10
-        while any(_alive(p.pid) for p in procs) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until_blocking(lambda: not any(_alive(p.pid) for p in procs), 10)
         left = [p.pid for p in procs if _alive(p.pid)]
         assert not left, f"left running: {left}\n{self.log()}"
         assert any("Execora stopped." in line for line in self.lines)
@@ -158,9 +156,7 @@ def test_a_killed_up_is_cleaned_up_by_the_next_one(tmp_path: Path) -> None:
         worker_pids = [p.pid for p in psutil.Process(first.proc.pid).children()]
         first.proc.kill()
         first.proc.wait(10)
-        deadline = time.monotonic() + 15
-        while any(_alive(pid) for pid in worker_pids) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until_blocking(lambda: not any(_alive(pid) for pid in worker_pids), 15)
         assert not [pid for pid in worker_pids if _alive(pid)], "worker outlived a killed `up`"
     finally:
         if first.proc.poll() is None:
@@ -188,15 +184,15 @@ def test_serve_uses_the_configured_services_and_stops_on_sigterm(
         proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=tmp_path, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while True:
+            def health() -> httpx.Response | None:
                 assert proc.poll() is None, (tmp_path / "serve.log").read_text()
                 try:
-                    r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                    break
+                    return httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
                 except httpx.TransportError:
-                    assert time.monotonic() < deadline, "serve did not answer"
-                    time.sleep(0.2)
+                    return None
+
+            r = wait_until_blocking(health, START_TIMEOUT_S, 0.2)
+            assert r is not None, "serve did not answer"
             assert r.json()["status"] == "ok"
             assert httpx.get(f"http://127.0.0.1:{port}/api/customers", timeout=5).status_code == 401
             assert not (tmp_path / "data" / "pgdata").exists()

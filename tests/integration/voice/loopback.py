@@ -32,6 +32,7 @@ from twilio.twiml.voice_response import Connect, VoiceResponse
 
 from bot.voice import ShopVocabulary, VoiceConfig
 from bot.voice.factory import make_stt, make_tts
+from tests.support.polling import wait_until
 
 GREETING = "Namaste Sharma ji, boliye"
 
@@ -155,10 +156,7 @@ async def running_loopback(tmp: Path, vocabulary: ShopVocabulary, auth_token: st
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
-    for _ in range(100):
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
+    await wait_until(lambda: server.started, 5, 0.05)
     try:
         yield f"http://127.0.0.1:{port}", public, log
     finally:

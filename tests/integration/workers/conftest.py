@@ -10,7 +10,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -110,17 +109,6 @@ def start_worker(
         w.stop()
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:
-    """Poll until `predicate()` is truthy; fail with a clear message otherwise."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
-
-
 async def make_shop(
     conn: asyncpg.Connection, name: str = "Sharma Kirana", settings: dict[str, Any] | None = None
 ) -> int:
@@ -173,16 +161,3 @@ async def reminder_row(conn: asyncpg.Connection, reminder_id: int) -> dict[str, 
     row = await conn.fetchrow("SELECT * FROM reminders WHERE id = $1", reminder_id)
     assert row is not None
     return dict(row)
-
-
-async def eventually(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:  # noqa: ASYNC109
-    """Async poll: `predicate` is an async callable; returns its first truthy value."""
-    import asyncio
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = await predicate()
-        if value:
-            return value
-        await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from app.main import create_app
 from telephony.whatsapp.webhook import sign
-from tests.integration.workers.conftest import eventually
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.slow
 SECRET = "flow-app-secret"
@@ -73,7 +73,8 @@ async def test_rest_to_whatsapp_and_back(app, http, fake_whatsapp, start_worker)
         return row if row["status"] == "sent" else None
 
     try:
-        row = await eventually(sent, timeout=20)
+        row = await wait_until(sent, 20)
+        assert row
     except AssertionError:
         raise AssertionError(worker.output()) from None
     wamid = row["whatsapp_message_id"]
@@ -104,7 +105,8 @@ async def test_without_whatsapp_settings_the_outbox_shows_the_message(app, http,
         assert got.status_code == 200
         return [m for m in got.json() if m["reminder_id"] == rid] or None
 
-    messages = await eventually(outbox, timeout=20)
+    messages = await wait_until(outbox, 20)
+    assert messages
     assert messages[0]["parameters"] == ["Mohan", "₹999", "Verma Kirana"]
     assert (await _reminder(http, auth, rid))["status"] == "sent"
     assert (await http.get("/api/outbox")).status_code == 401
@@ -123,7 +125,7 @@ async def test_signed_recording_link_serves_the_local_file(app, http, settings):
             "CA" + secrets.token_hex(16),
             "flow.wav",
         )
-        link = await recording_link(conn, call_id, s3=S3Config(), app_secret="test-secret", expires_in_s=60)
+        link = await recording_link(conn, call_id, s3=S3Config(), app_secret=app.state.settings.app_secret.get_secret_value(), expires_in_s=60)
     assert link is not None
     ok = await http.get(link)
     assert ok.status_code == 200 and ok.content == b"RIFF-test-audio"

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
+from rq.job import Job, JobStatus
 
 from tests.integration.workers.conftest import (
-    eventually,
     make_customer,
     make_reminder,
     make_shop,
     reminder_row,
 )
+from tests.support.polling import wait_until
 from workers.queue import RQJobQueue
 
 pytestmark = pytest.mark.slow
@@ -35,8 +35,8 @@ async def test_due_reminder_is_sent_exactly_once(pool, redis_url, queue_name, fa
     jobs.schedule_reminder(rid, due, fresh_id=True)  # a duplicate timer: the row still sends once
     worker = start_worker(fake_whatsapp)
 
-    await eventually(lambda: _sent(pool, rid), timeout=20)
-    await asyncio.sleep(1.5)  # let the duplicate job run too
+    assert await wait_until(lambda: _sent(pool, rid), 20)
+    assert await wait_until(lambda: not jobs.reminder_job_alive(rid), 20)  # let the duplicate job run too
     requests = fake_whatsapp.for_reminder(rid)
     assert len(requests) == 1, worker.output()
     body = requests[0]["body"]
@@ -80,13 +80,18 @@ async def test_cancelled_and_paid_up_reminders_never_send(
     await pool.execute("UPDATE reminders SET status = 'cancelled' WHERE id = $1", late_cancel)
     start_worker(fake_whatsapp)
 
-    await eventually(lambda: _is(pool, paid_up, "skipped_paid"), timeout=20)
-    await asyncio.sleep(1.5)
+    assert await wait_until(lambda: _is(pool, paid_up, "skipped_paid"), 20)
+    assert await wait_until(lambda: not any(jobs.reminder_job_alive(r) for r in (cancelled, paid_up, late_cancel)), 20)
     assert await _status(pool, cancelled) == "cancelled"
     assert await _status(pool, late_cancel) == "cancelled"
     for rid in (cancelled, paid_up, late_cancel):
         assert fake_whatsapp.for_reminder(rid) == []
     jobs.close()
+
+
+def _job_done(jobs: RQJobQueue, job_id: str) -> bool:
+    """The RQ job has run to its end (finished, or failed for good)."""
+    return Job.fetch(job_id, connection=jobs.connection).get_status() in (JobStatus.FINISHED, JobStatus.FAILED)
 
 
 async def _is(pool: asyncpg.Pool, rid: int, status: str) -> bool:
@@ -107,16 +112,16 @@ async def test_worker_killed_mid_send_is_not_resent(pool, redis_url, queue_name,
     async def request_in_flight() -> bool:
         return bool(fake_whatsapp.for_reminder(rid))
 
-    await eventually(request_in_flight, timeout=20)
+    assert await wait_until(request_in_flight, 20)
     assert await _status(pool, rid) == "sending"
     first.kill()  # the whole process group: worker and work-horse
 
     fake_whatsapp.mode = "ok"
     # The job is re-run (as a retry would) on a fresh worker; then the sweep sees a stale send.
-    jobs.schedule_reminder(rid, datetime.now(UTC), fresh_id=True)
+    rerun = jobs.schedule_reminder(rid, datetime.now(UTC), fresh_id=True)
     second = start_worker(fake_whatsapp)
-    await eventually(lambda: _is(pool, rid, "unknown"), timeout=25)
-    await asyncio.sleep(1.0)
+    assert await wait_until(lambda: _is(pool, rid, "unknown"), 25)
+    assert await wait_until(lambda: _job_done(jobs, rerun), 20)
     assert len(fake_whatsapp.for_reminder(rid)) == 1, second.output()
     async with pool.acquire() as conn:
         row = await reminder_row(conn, rid)
@@ -135,7 +140,7 @@ async def test_sweep_re_enqueues_a_due_reminder_whose_job_vanished(
         rid = await make_reminder(conn, shop, cust, datetime.now(UTC) - timedelta(minutes=1))
     worker = start_worker(fake_whatsapp)
     try:
-        await eventually(lambda: _is(pool, rid, "sent"), timeout=20)
+        assert await wait_until(lambda: _is(pool, rid, "sent"), 20)
     except AssertionError:
         raise AssertionError(worker.output()) from None
     assert len(fake_whatsapp.for_reminder(rid)) == 1
@@ -149,7 +154,7 @@ async def test_local_outbox_without_whatsapp_settings(pool, redis_url, queue_nam
         rid = await make_reminder(conn, shop, cust, datetime.now(UTC))
     jobs.schedule_reminder(rid, datetime.now(UTC))
     start_worker(None)
-    await eventually(lambda: _is(pool, rid, "sent"), timeout=20)
+    assert await wait_until(lambda: _is(pool, rid, "sent"), 20)
     out = await pool.fetch("SELECT * FROM whatsapp_outbox WHERE reminder_id = $1", rid)
     assert len(out) == 1
     assert out[0]["parameters"] == ["Sita", "₹125.50", "Ramesh Dairy"]
@@ -171,7 +176,7 @@ async def test_throttled_send_is_retried_by_rq_and_sent_once(
     jobs.schedule_reminder(rid, datetime.now(UTC))
     worker = start_worker(fake_whatsapp)
     try:
-        await eventually(lambda: _is(pool, rid, "sent"), timeout=30)
+        assert await wait_until(lambda: _is(pool, rid, "sent"), 30)
     except AssertionError:
         raise AssertionError(worker.output()) from None
     async with pool.acquire() as conn:
@@ -212,7 +217,7 @@ async def test_recording_upload_through_the_worker(pool, redis_url, queue_name, 
             status = await pool.fetchval("SELECT recording_status FROM calls WHERE id = $1", call_id)
             return status == "uploaded"
 
-        await eventually(uploaded, timeout=30)
+        assert await wait_until(uploaded, 30)
         assert not wav.exists()
         jobs.close()
     finally:

@@ -1,0 +1,1 @@
+"""Helpers shared by every kind of test (unit, integration, e2e)."""
