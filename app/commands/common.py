@@ -9,13 +9,12 @@ counts handles per process and only the last one stops the server).
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from app.log_setup import LOG_FORMAT as LOG_FORMAT  # re-exported: commands configure logging from here
+from app.log_setup import configure_logging as configure_logging
 from app.settings import Settings, load_settings
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def add_host_port_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,14 +31,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if args.port:
         overrides["port"] = args.port
     return load_settings(**overrides)
-
-
-def configure_logging(level: str = "INFO") -> None:
-    """One-line logs on stderr (stdout is for a command's own output)."""
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level.upper(), format=LOG_FORMAT)
-    root.setLevel(level.upper())
 
 
 @contextmanager
