@@ -73,33 +73,34 @@ class CallOut(Out):
         return cls.model_validate(_with_recording(c))
 
 
+class TurnOut(Out):
+    """A `business.turns.CallTurn`, read off its attributes."""
+
+    turn_no: int
+    source: str
+    heard: str
+    intent: str | None
+    entities: dict[str, Any]
+    action: str | None
+    result: dict[str, Any]
+    reply: str
+    confidence: float | None
+    # Any, not float: stage times pass through as stored (1000 stays 1000, a note stays a string).
+    timings: dict[str, Any]
+    created_at: Timestamp | None
+
+
 class CallDetailOut(CallOut):
-    turns: list[dict[str, Any]] = Field(description="turn_no, source, heard, intent, entities, action, result, reply, confidence, timings, created_at")
+    turns: list[TurnOut]
 
     @classmethod
     def of_turns(cls, c: call_rows.CallRow, turns: list[CallTurn]) -> CallDetailOut:
-        return cls.model_validate(_with_recording(c, turns=[_turn_view(t) for t in turns]))
+        return cls.model_validate(_with_recording(c, turns=turns))
 
 
 def _with_recording(c: call_rows.CallRow, **extra: Any) -> dict[str, Any]:
     has_recording = bool(c.recording_path or c.recording_object_key)
     return attributes(c, recording=c if has_recording else None, **extra)
-
-
-def _turn_view(t: CallTurn) -> dict[str, Any]:
-    return {
-        "turn_no": t.turn_no,
-        "source": t.source,
-        "heard": t.heard,
-        "intent": t.intent,
-        "entities": t.entities,
-        "action": t.action,
-        "result": t.result,
-        "reply": t.reply,
-        "confidence": t.confidence,
-        "timings": t.timings,
-        "created_at": t.created_at.isoformat() if t.created_at else None,
-    }
 
 
 # JSONResponse: the stdlib encoder, as before these routes had models (floats in turns such as 3.2e-05 keep
