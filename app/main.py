@@ -2,7 +2,9 @@
 
 The lifespan opens the shared resources (asyncpg pool, Redis client, job
 queue, the `Books` facade) and puts them on `app.state` as `settings`, `pool`,
-`redis`, `jobs`, `books`; routers read them from `request.app.state`. Other
+`redis`, `jobs`, `books`. The `/api` routers take them as typed dependencies
+(`app.api.deps`: `BooksDep`, `PoolDep`, ...); telephony and the dashboard,
+which may not import `app`, read them from `request.app.state` by name. Other
 packages plug their routers in `_include_routers` (one line each).
 """
 
