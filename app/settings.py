@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For / -Proto we believe (comma-separated IPs); none by default,
     # so a client cannot forge its address past the sign-in throttle.
     trusted_proxies: str = ""
+    # Live calls one process carries; the next caller hears "all lines busy" (benchmarks/bench_calls.py sizes it).
+    max_concurrent_calls: int = 20
     # Local state (embedded Postgres/Redis data, recordings, outbox): survives restarts.
     data_dir: Path = Field(default=PROJECT_ROOT / ".execora")
 

@@ -114,6 +114,10 @@ class Conversation:
         if stage == "hangup":
             o.end_call = True
             return self._reply(o, "goodbye")
+        if stage == "limit":  # the call's maximum length: nothing pending is booked
+            o.end_call = True
+            self.state.clear_pending()
+            return self._reply(o, "call_too_long")
         return self._reply(o, "silence_prompt")
 
     def expecting(self) -> str | None:

@@ -59,6 +59,8 @@ class CallTuning:
     vad_start_secs: float = 0.2
     silence_prompt_s: float = 8.0
     silence_hangup_s: float = 20.0
+    # A call longer than this (caller audio) is closed with a goodbye: one line cannot be held forever.
+    max_call_s: float = 900.0
     # Recogniser confidence needed to book without a read-back (none reported: always read back).
     book_confidence: float = 0.9
     idle_timeout_s: float = 120.0
@@ -128,7 +130,8 @@ async def run_call(
             stop=[SpeechTimeoutUserTurnStopStrategy(user_speech_timeout=tuning.vad_stop_secs)],
         )
     )
-    watchdog = SilenceWatchdog(prompt_after_s=tuning.silence_prompt_s, hangup_after_s=tuning.silence_hangup_s)
+    watchdog = SilenceWatchdog(prompt_after_s=tuning.silence_prompt_s, hangup_after_s=tuning.silence_hangup_s,
+                               max_call_s=tuning.max_call_s)
     pipeline = Pipeline(
         [transport.input(), vad, setup.stt, turns, watchdog, router, setup.tts, recorder, transport.output(), audio]
     )

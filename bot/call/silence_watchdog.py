@@ -2,7 +2,8 @@
 
 After `prompt_after_s` without the caller speaking (and the bot not talking) it
 pushes a `CallIdleFrame("prompt")`; after `hangup_after_s` a
-`CallIdleFrame("hangup")`. The IntentRouter decides what to say and ends the call.
+`CallIdleFrame("hangup")`; once the call has lasted `max_call_s` (at the next
+pause) a `CallIdleFrame("limit")`. The IntentRouter decides what to say and ends the call.
 
 Silence is measured on the caller's audio clock (the 20 ms frames this process
 has actually analysed), not the wall clock: a server running behind must not
@@ -36,10 +37,14 @@ from bot.call.frames import CallIdleFrame
 class SilenceWatchdog(FrameProcessor):
     """Times the caller's silence; place it before the IntentRouter."""
 
-    def __init__(self, *, prompt_after_s: float = 8.0, hangup_after_s: float = 20.0, tick_s: float = 0.25):
+    def __init__(
+        self, *, prompt_after_s: float = 8.0, hangup_after_s: float = 20.0, max_call_s: float | None = None,
+        tick_s: float = 0.25,
+    ):
         super().__init__()
         self._prompt_after = prompt_after_s
         self._hangup_after = hangup_after_s
+        self._max_call = max_call_s
         self._tick = tick_s
         self._audio_s = 0.0  # seconds of caller audio seen so far
         self._last_audio_activity = 0.0
@@ -100,6 +105,10 @@ class SilenceWatchdog(FrameProcessor):
             await asyncio.sleep(self._tick)
             if self._user_speaking or self._bot_speaking:
                 continue
+            if self._max_call is not None and self._audio_s >= self._max_call:
+                self._hung_up = True  # at a pause, so the goodbye is heard whole
+                await self.push_frame(CallIdleFrame(stage="limit", idle_s=self.idle_s()))
+                break
             idle = self.idle_s()
             if idle >= self._hangup_after:
                 self._hung_up = True

@@ -23,6 +23,7 @@ from business.errors import ShopNotFound
 from business.models import CallerShop
 from db import calls as call_rows
 from db.calls import CallRow
+from telephony.call_capacity import call_slots
 from telephony.call_store import PostgresCallStore
 from telephony.twilio import tokens
 from telephony.twilio.config import TwilioConfig
@@ -122,6 +123,18 @@ async def media_stream(ws: WebSocket, token: str) -> None:
     start = await authorise(ws, cfg, token)
     if start is None:
         return
+    slots = call_slots(ws.app.state)
+    if not slots.take():  # the webhook checked too; two calls can still race past it
+        await _refuse(ws, "process at its call limit", start.call_sid)
+        return
+    try:
+        await _serve_stream(ws, cfg, start)
+    finally:
+        slots.release()
+
+
+async def _serve_stream(ws: WebSocket, cfg: TwilioConfig, start: StreamStart) -> None:
+    """One authorised stream: find the call and its shop, run the conversation, close the row."""
     pool = ws.app.state.pool
     books = ws.app.state.books
     async with pool.acquire() as conn:

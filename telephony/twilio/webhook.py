@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request, Response
 from bot.call.logs import call_log
 from db import call_logins
 from db import calls as call_rows
+from telephony.call_capacity import BUSY, call_slots
 from telephony.twilio import tokens, twiml
 from telephony.twilio.config import TwilioConfig
 from telephony.twilio.signature import is_valid_signature, public_url
@@ -71,6 +72,9 @@ async def connect_call(
 ) -> Response:
     """Record the call once per CallSid and answer `<Connect><Stream>` with a fresh single-use token."""
     cfg: TwilioConfig = request.app.state.twilio
+    if call_slots(request.app.state).full:
+        call_log(__name__, call_sid, shop_id).warning("call refused: %d calls already live", call_slots(request.app.state).active)
+        return sorry(BUSY)
     token = tokens.mint(cfg.app_secret, call_sid)
     async with request.app.state.pool.acquire() as conn, conn.transaction():
         row, created = await call_rows.create_call(

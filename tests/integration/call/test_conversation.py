@@ -26,15 +26,17 @@ def _render() -> Any:
     return conversation_functions()
 
 
-async def conversation(pool: Any, *, limit: int = 200_000, pin: str | None = None) -> tuple[Conversation, DemoShop, Books]:
+async def conversation(
+    pool: Any, *, limit: int = 200_000, pin: str | None = None, parse: Any = None
+) -> tuple[Conversation, DemoShop, Books]:
     from db.uow import PostgresUnitOfWorkFactory
 
     shop = await create_demo_shop(pool, confirm_limit_paise=limit, pin=pin)
     books = Books(PostgresUnitOfWorkFactory(pool))
-    parse, render = _render()
+    default_parse, render = _render()
     state = CallState(shop_id=shop.shop_id, caller_phone=shop.owner_phone, language="hinglish",
                       confirm_limit_paise=limit, needs_pin=pin is not None)
-    conv = Conversation(books=books, parse=parse, speaker=Speaker(render, "hinglish"), state=state,
+    conv = Conversation(books=books, parse=parse or default_parse, speaker=Speaker(render, "hinglish"), state=state,
                         call_sid="CA" + secrets.token_hex(16), clock=CallClock(), greeting_name="Sharma ji")
     return conv, shop, books
 
@@ -196,7 +198,16 @@ async def test_errors_become_sentences_not_crashes(pool) -> None:  # type: ignor
 async def test_the_async_understanding_service_drives_the_call(pool) -> None:  # type: ignore[no-untyped-def]
     from bot.understanding.service import Understanding
 
-    conv, shop, _ = await conversation(pool)
-    conv._parse = Understanding(None).understand  # what a call uses: templates, then the LLM when configured
+    # What a call uses: templates, then the LLM when configured.
+    conv, shop, _ = await conversation(pool, parse=Understanding(None).understand)
     out = await conv.on_text("Suresh ne bees rupaye diye", 0.9)
     assert out.action == "record_payment" and await payments(pool, shop.customers["Suresh"]) == [2000]
+
+
+async def test_the_call_length_limit_says_goodbye_and_books_nothing_pending(pool) -> None:  # type: ignore[no-untyped-def]
+    conv, shop, _ = await conversation(pool)
+    asked = await conv.on_text("Suresh ne bees rupaye diye", 0.5)  # unsure: read back, waiting
+    assert asked.result.get("awaiting_confirmation")
+    out = await conv.on_idle("limit")
+    assert out.end_call and out.code == "call_too_long" and conv.state.pending is None
+    assert await payments(pool, shop.customers["Suresh"]) == []
