@@ -39,3 +39,13 @@ class SharedSileroVADAnalyzer(SileroVADAnalyzer):
         self._model = model
         self._windows_since_reset = 0
         self._low_confidence_windows = 0
+
+    @property
+    def model(self) -> Any:
+        """This call's Silero wrapper: its own copy, around the process's one ONNX session (`model.session`)."""
+        return self._model
+
+    @property
+    def recurrent_state(self) -> Any:
+        """The model's recurrent state after the last window: this call's alone."""
+        return self._model._state

@@ -55,6 +55,11 @@ class LLMFallback:
         self._client: Any = None
         self._tools = tool_definitions()
 
+    @property
+    def cached_answers(self) -> int:
+        """How many answers the LRU cache holds now (at most `config.cache_size`)."""
+        return len(self._cache)
+
     def _get_client(self) -> Any:
         if self._client is None:
             from openai import AsyncOpenAI

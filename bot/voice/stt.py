@@ -94,10 +94,13 @@ class PocketsphinxSTTService(SegmentedSTTService):
     def wants_wav_segments(self) -> bool:
         return False  # the recogniser reads raw 16-bit PCM
 
-    def _trailing_silence(self) -> bytes:
-        """Low-level noise instead of zeros: exact digital silence hurts recognition."""
+    def trailing_pad(self) -> bytes:
+        """What ends each segment: low-level noise instead of zeros (exact digital silence hurts recognition)."""
         n = max(0, int(self.sample_rate * self._trailing_silence_secs))
         return noise(n, PAD_RMS, seed=n)
+
+    def _trailing_silence(self) -> bytes:  # pipecat's hook
+        return self.trailing_pad()
 
     async def _load(self) -> Recognizer:
         model = await load_shop_model(self._vocabulary, self._cache_dir, self._executor)

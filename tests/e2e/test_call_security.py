@@ -88,9 +88,9 @@ async def test_webhook_is_idempotent_on_call_sid(server: RunningServer, pool) ->
 async def _refused(caller: SimulatedCaller, **connect_kwargs: object) -> int | None:
     await caller.connect(**connect_kwargs)  # type: ignore[arg-type]
     code = await caller.wait_closed(10)
-    if code is None and caller._ws is not None:
+    if code is None and caller.pump.ws is not None:
         # The close can race the caller's own next send; the socket still knows the server's code.
-        code = caller._ws.close_code
+        code = caller.pump.ws.close_code
     await caller.hangup(send_stop=False)
     return code
 

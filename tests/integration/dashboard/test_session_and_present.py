@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from dashboard import present, session
 
-KEY = session._derive("k1")
+NO_DATA_DIR = Path("/nonexistent")  # an APP_SECRET is given: the data dir is never read
+KEY = session.session_key("k1", NO_DATA_DIR)
 
 
 def test_session_round_trip_and_refusals() -> None:
@@ -14,7 +16,7 @@ def test_session_round_trip_and_refusals() -> None:
     s = session.decode(KEY, value, now=1010.0)
     assert s is not None and s.shop_id == 7 and s.key_fp == session.key_fingerprint(KEY, "hash-a")
     assert session.decode(KEY, value, now=1061.0) is None  # expired
-    assert session.decode(session._derive("k2"), value, now=1010.0) is None  # other key
+    assert session.decode(session.session_key("k2", NO_DATA_DIR), value, now=1010.0) is None  # other key
     payload, sig = value.split(".")
     forged = session.encode(KEY, 8, "hash-a", ttl_s=60, now=1000.0).split(".")[0] + "." + sig
     assert session.decode(KEY, forged, now=1010.0) is None

@@ -22,8 +22,8 @@ class FakeWhatsApp:
         self.mode = "ok"
         self.release = threading.Event()
         self.received = threading.Event()
-        self._lock = threading.Lock()
-        self._n = 0
+        self.lock = threading.Lock()
+        self.request_count = 0
         self._tag = secrets.token_hex(4)
         fake = self
 
@@ -36,13 +36,13 @@ class FakeWhatsApp:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                with fake._lock:
+                with fake.lock:
                     fake.requests.append(
                         {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
                     )
                     fake.times.append(time.time())
-                    fake._n += 1
-                    n = fake._n
+                    fake.request_count += 1
+                    n = fake.request_count
                 fake.received.set()
                 mode = fake.mode
                 if mode == "429-once":  # throttle the first request, accept the rest
@@ -88,5 +88,5 @@ class FakeWhatsApp:
 
     def for_reminder(self, reminder_id: int) -> list[dict[str, Any]]:
         tag = f"reminder:{reminder_id}"
-        with self._lock:
+        with self.lock:
             return [r for r in self.requests if r["body"].get("biz_opaque_callback_data") == tag]

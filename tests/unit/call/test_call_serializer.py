@@ -9,12 +9,13 @@ import pytest
 from pipecat.frames.frames import InputAudioRawFrame, InputDTMFFrame
 
 from telephony.twilio.serializer import GuardedTwilioFrameSerializer
+from tests.support.pipecat import set_up_for_phone
 
 
 async def _serializer() -> GuardedTwilioFrameSerializer:
     s = GuardedTwilioFrameSerializer(stream_sid="MZ1", call_sid="CA1", account_sid="AC1", auth_token="t",
                                      base_url="http://127.0.0.1:9")
-    s._sample_rate = 8000  # what setup() would take from the pipeline (8 kHz in)
+    await set_up_for_phone(s)  # 8 kHz in, as the pipeline's setup would give it
     return s
 
 

@@ -25,12 +25,12 @@ async def test_two_calls_share_the_session_but_not_the_state() -> None:
     b = SharedSileroVADAnalyzer(sample_rate=PHONE_RATE, params=VADParams(stop_secs=0.2))
     a.set_sample_rate(PHONE_RATE)  # what the pipeline's setup does
     b.set_sample_rate(PHONE_RATE)
-    assert a._model.session is b._model.session
-    assert a._model is not b._model
+    assert a.model.session is b.model.session
+    assert a.model is not b.model
     line = noise(PHONE_RATE, 40, seed=3)
     states_a = await _states(a, line + _speech() + line)
     assert VADState.SPEAKING in states_a
     assert states_a[-1] == VADState.QUIET
     # b never heard speech: its state is its own.
     assert VADState.SPEAKING not in await _states(b, line)
-    assert np.any(a._model._state != b._model._state)
+    assert np.any(a.recurrent_state != b.recurrent_state)

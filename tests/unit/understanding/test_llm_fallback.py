@@ -101,7 +101,7 @@ async def test_identical_requests_are_cached(fake_server: str) -> None:
     await llm.parse("two things sentence")
     await llm.parse("invalid intent sentence")  # invalid answers are not cached
     await llm.parse("no tool sentence")
-    assert len(llm._cache) <= 2
+    assert llm.cached_answers <= 2
     await llm.aclose()
 
 

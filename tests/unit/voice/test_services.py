@@ -16,6 +16,7 @@ from bot.voice.audio import phone_line, rms
 from bot.voice.factory import make_stt, make_tts
 from bot.voice.stt import PocketsphinxSTTService
 from bot.voice.tts import EspeakTTSService
+from tests.support.pipecat import set_up_for_phone
 
 PHONE = PipelineParams(audio_in_sample_rate=8000, audio_out_sample_rate=8000)
 
@@ -62,19 +63,21 @@ async def test_stt_transcribes_a_vad_segment_with_confidence(voice_cache, demo_v
 
 async def test_stt_trailing_pad_is_noise_not_zeros(voice_cache, demo_vocab: ShopVocabulary) -> None:  # type: ignore[no-untyped-def]
     stt = PocketsphinxSTTService(vocabulary=demo_vocab, cache_dir=voice_cache)
-    stt._sample_rate = 8000
-    pad = stt._trailing_silence()
+    await set_up_for_phone(stt)
+    pad = stt.trailing_pad()
     assert len(pad) == 2 * int(8000 * 0.3)
     assert 0 < rms(pad) < 100
+    await stt.cleanup()
 
 
 async def test_update_vocabulary_swaps_names(voice_cache, demo_vocab: ShopVocabulary) -> None:  # type: ignore[no-untyped-def]
     stt = PocketsphinxSTTService(vocabulary=demo_vocab, cache_dir=voice_cache)
-    stt._sample_rate = 8000
+    await set_up_for_phone(stt)
     u = espeak.synthesize("Kishore ka balance batao", "en-us", 150)
     pcm = phone_line(u.pcm, u.sample_rate)
     await stt.update_vocabulary(ShopVocabulary.of(["Kishore", "Rahul"], ["chini"]))
     assert (await stt.recognize(pcm)).text == "kishore ka balance batao"
+    await stt.cleanup()
 
 
 async def test_stt_batch_mode_still_works(voice_cache, demo_vocab: ShopVocabulary) -> None:  # type: ignore[no-untyped-def]
