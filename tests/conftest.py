@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -69,20 +70,43 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
         await p.close()
 
 
+REDIS_LEASE_PREFIX = "execora-test:db-lease:"
+REDIS_LEASE_S = 3 * 3600  # longer than any run; a crashed run's lease lapses on its own
+_RELEASE_LEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+
+TEST_REDIS_DBS = range(1, 13)  # 0 holds the leases; 13 and 14 are the benchmarks' (benchmarks/)
+
+
+def _lease_redis_db(admin: Any, token: str) -> int:
+    """A database number no other test run holds: `SET NX EX` on a per-number key in db 0."""
+    numbers = list(TEST_REDIS_DBS)
+    secrets.SystemRandom().shuffle(numbers)
+    for db in numbers:
+        if admin.set(f"{REDIS_LEASE_PREFIX}{db}", token, nx=True, ex=REDIS_LEASE_S):
+            return db
+    raise RuntimeError(f"all {len(numbers)} test Redis databases are leased by other runs")
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """A Redis database number of our own on the local server, flushed before and after."""
+    """A Redis database number of our own on the local server (leased, so two runs never
+    share one), flushed before and after; the lease is released at the end."""
     import redis
 
-    db = 1 + secrets.randbelow(14)
+    admin = redis.Redis.from_url(f"{TEST_REDIS_BASE}/0")
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"
+    db = _lease_redis_db(admin, token)
     url = f"{TEST_REDIS_BASE}/{db}"
     client = redis.Redis.from_url(url)
-    client.flushdb()
     try:
+        client.flushdb()
         yield url
     finally:
         client.flushdb()
         client.close()
+        admin.eval(_RELEASE_LEASE, 1, f"{REDIS_LEASE_PREFIX}{db}", token)
+        admin.close()
 
 
 @pytest.fixture
