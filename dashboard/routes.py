@@ -48,7 +48,9 @@ _SECURITY_HEADERS = {
         "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self' https: http:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer Chromium posts our own sign-in form with
+    # `Origin: null`, which the cross-site check must refuse (links out still carry no referrer).
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
@@ -123,6 +125,8 @@ def _cross_site(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:
         return False
+    if origin == "null":  # an opaque origin: only the browser's own same-origin marker vouches for it
+        return request.headers.get("sec-fetch-site") != "same-origin"
     netloc = urlsplit(origin).netloc.lower()
     return not netloc or netloc not in (request.headers.get("host", "").lower(), _config(request).public_host)
 

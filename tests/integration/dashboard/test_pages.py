@@ -45,7 +45,7 @@ async def test_login_page_and_redirect_when_signed_out(http: httpx.AsyncClient) 
     assert r.status_code == 200
     assert 'name="api_key"' in r.text and 'method="post"' in r.text
     assert "default-src 'none'" in r.headers["content-security-policy"]
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     for path in ("/dashboard/calls", "/dashboard/summary", "/dashboard/outstanding", "/dashboard/reminders",
                  "/dashboard/calls/CA123"):
         r = await http.get(path)
