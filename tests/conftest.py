@@ -22,6 +22,14 @@ ADMIN_DSN = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1
 TEST_REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """pipecat logs through loguru at DEBUG by default: route it through `logging` at
+    TEST_LOG_LEVEL (WARNING), with the app's own set-up (LOG_LEVEL does the same for the server)."""
+    from app.log_setup import route_loguru
+
+    route_loguru(os.environ.get("TEST_LOG_LEVEL", "WARNING"))
+
+
 def _dsn_for(database: str) -> str:
     base, _, _ = ADMIN_DSN.rpartition("/")
     return f"{base}/{database}"
