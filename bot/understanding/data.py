@@ -23,7 +23,7 @@ EXTRACTORS = frozenset(
         "customer", "walk_in", "items", "amount", "payment", "when", "note", "discount", "with_gst",
         "supply_type", "tier", "channel", "invoice_target", "invoice_target_send", "draft_ref", "email",
         "stock_query", "stock_update", "product_new", "customer_new", "customer_fields", "field",
-        "period", "language",
+        "period", "language", "bill_modifiers",
     }
 )
 
@@ -63,6 +63,7 @@ class Data:
     rules: list[Rule]
     known_words: frozenset[str] = field(default_factory=frozenset)
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    structure: dict[str, Any] = field(default_factory=dict)
 
 
 def _read(name: str, directory: Path) -> dict[str, Any]:
@@ -221,6 +222,30 @@ def _known_words(data: Data) -> frozenset[str]:
     return frozenset(words)
 
 
+def _validate_structure(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """structure.json: word lists (lists of strings), marker classes, the coverage threshold."""
+    for key, value in raw.items():
+        if key.startswith("_") or key in {"markers", "verbs", "coverage", "invoice_series", "question_tags"}:
+            continue
+        _str_list(raw, key, where)
+    for group in ("markers", "verbs"):
+        if not isinstance(raw.get(group), dict):
+            raise DataFileError(f"{where}: {group} must be an object of word lists")
+        for key in raw[group]:
+            _str_list(raw[group], key, where)
+    cov = raw.get("coverage")
+    if not isinstance(cov, dict) or not isinstance(cov.get("threshold"), (int, float)):
+        raise DataFileError(f"{where}: coverage.threshold must be a number")
+    _str_list(cov, "function_words", where)
+    try:
+        re.compile(raw.get("invoice_series", ""))
+    except re.error as exc:
+        raise DataFileError(f"{where}: invoice_series: {exc}") from exc
+    if not all(isinstance(t, list) and all(isinstance(w, str) for w in t) for t in raw.get("question_tags", [])):
+        raise DataFileError(f"{where}: question_tags must be lists of words")
+    return raw
+
+
 def load(directory: Path = DATA_DIR) -> Data:
     """Read and validate every data file in `directory` (raises DataFileError)."""
     lexicon, numbers, units, time, slots = _validate_simple(directory)
@@ -231,7 +256,8 @@ def load(directory: Path = DATA_DIR) -> Data:
     for intent, mapping in aliases.items():
         if intent not in specs or not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise DataFileError(f"{where}: aliases[{intent!r}] must map entity names of a known intent to alias names")
-    data = Data(lexicon, numbers, units, time, slots, specs, rules, aliases=aliases)
+    data = Data(lexicon, numbers, units, time, slots, specs, rules, aliases=aliases,
+                structure=_validate_structure(_read("structure.json", directory), str(directory / "structure.json")))
     data.known_words = _known_words(data)
     return data
 

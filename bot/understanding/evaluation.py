@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-EXTRA_KEYS = frozenset({"at", "field", "confidence", "source", "reason"})
+EXTRA_KEYS = frozenset({"at", "field", "confidence", "source", "reason", "coverage", "unsure"})
 
 
 def load_corpus(path: Path) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.understanding.clauses import Clauses
 from bot.understanding.data import Data, Rule, default_data
 from bot.understanding.entities import Extractors, Sentence
 from bot.understanding.normalize import Token, tokenize
@@ -31,6 +32,7 @@ class Single:
     entities: dict[str, Any]
     rule: Rule | None
     features: frozenset[str]
+    coverage: float = 1.0
 
 
 class Parser:
@@ -41,6 +43,8 @@ class Parser:
         self.numbers = NumberFolder(self.data)
         self.times = TimeParser(self.data)
         self.ex = Extractors(self.data, self.times)
+        self.cl = Clauses(self.data, self.ex)
+        self.ex.registry["bill_modifiers"] = self.cl.modifiers
         lx = self.data.lexicon
         self.negations = set(lx["negations"])
         self.markers = sorted((m.split() for m in lx["correction_markers"]), key=len, reverse=True)
@@ -53,13 +57,29 @@ class Parser:
     # ------------------------------------------------------------ public API
     def parse(self, text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
         context = context or {}
-        words, toks = tokenize(text or "", self.data)
+        text = self.cl.prepare_text(text or "")
+        words, toks = tokenize(text, self.data)
         toks = self.numbers.fold(toks)
         toks = self._corrections(toks)
         result = self._parse_tokens(words, toks)
         if "," in (text or "") or ";" in (text or ""):
             result = self._clauses(text, result)
         result = self._apply_context(result, words, toks, context)
+        return self._mark_coverage(result)
+
+    def _mark_coverage(self, result: dict[str, Any]) -> dict[str, Any]:
+        """The lowest coverage of the commands; below the threshold the parse is `unsure`."""
+        cmds = result["entities"].get("commands", []) if result["intent"] == "multi" else [result]
+        covs = [c.pop("coverage") for c in cmds if isinstance(c.get("coverage"), float)]
+        if result["intent"] == "multi":
+            result.pop("coverage", None)
+        if result["intent"] == UNKNOWN:
+            result.pop("coverage", None)
+            return result
+        cov = min(covs) if covs else 1.0
+        result["coverage"] = round(cov, 2)
+        if cov < self.cl.threshold:
+            result["unsure"] = True
         return result
 
     def _clauses(self, text: str, whole: dict[str, Any]) -> dict[str, Any]:
@@ -176,6 +196,13 @@ class Parser:
         return [s for s in segs if s]
 
     def _parse_tokens(self, words: list[str], toks: list[Token]) -> dict[str, Any]:
+        toks = self.cl.drop_both(toks)
+        cut = self.cl.tail_question(toks)
+        if cut is not None:
+            head = self._parse_tokens(words, toks[:cut])
+            if head["intent"] not in (UNKNOWN, "multi", "greeting", "check_balance"):
+                cmds = [head, {"intent": "check_balance", "entities": {"customer_ref": "active"}, "coverage": 1.0}]
+                return {"intent": "multi", "entities": {"commands": cmds}}
         if toks and toks[0].norm in GREETING_WORDS and len(toks) > 1:
             k = 1
             while k < len(toks) and toks[k].norm in {"ji", "bhai", "sir", "madam", "bhaiya", "namaste"}:
@@ -191,6 +218,7 @@ class Parser:
         segs = self._split(toks)
         if len(segs) > 1:
             groups: list[tuple[list[Token], Single]] = []
+            fixed_groups: set[int] = set()
             prefix: list[Token] = []
             singles = []
             dropped = False
@@ -212,8 +240,13 @@ class Parser:
                     if money_like or time_like or also:
                         singles[n] = self._single(words, segs[n], force=other.intent)
                         break
+            fixed = self._ellipsis(words, segs, singles)
             for n, seg in enumerate(segs):
                 r = singles[n]
+                if n in fixed:
+                    groups.append((seg, r))
+                    fixed_groups.add(len(groups) - 1)
+                    continue
                 if r.entities.get("_negated") and any(x.intent != UNKNOWN for x in singles):
                     dropped = True
                     continue  # "bill bana do lekin whatsapp mat karna": nothing to do for the negated part
@@ -223,14 +256,17 @@ class Parser:
                     else:
                         prefix += seg
                     continue
-                if groups and self._same_command(groups[-1][1], r):
+                if groups and len(groups) - 1 not in fixed_groups and self._same_command(groups[-1][1], r):
                     groups[-1] = (groups[-1][0] + seg, groups[-1][1])
                     continue
                 groups.append((prefix + seg, r))
                 prefix = []
             if len(groups) > 1:
                 commands: list[dict[str, Any]] = []
-                for gtoks, g in groups:
+                for gi, (gtoks, g) in enumerate(groups):
+                    if gi in fixed_groups:
+                        commands.extend(self._expand(g))
+                        continue
                     again = self._single(words, gtoks)
                     if again.intent == UNKNOWN and g.intent != UNKNOWN:
                         again = self._single(words, gtoks, force=g.intent)
@@ -245,6 +281,56 @@ class Parser:
         if len(cmds) == 1:
             return cmds[0]
         return {"intent": "multi", "entities": {"commands": cmds}}
+
+    def _bare_name(self, seg: list[Token]) -> str | None:
+        names = [t for t in seg if t.norm not in self.ex.honorifics]
+        if 0 < len(names) <= 2 and all(self.ex.nameable(t) for t in names):
+            return self.ex.title(names)
+        return None
+
+    def _ellipsis(self, words: list[str], segs: list[list[Token]], singles: list[Single]) -> set[int]:
+        """Clauses that borrow from a neighbour: its verb, its intent or its customer.
+
+        "raju aur guddu ka balance" / "balance for raju and guddu" (a bare name
+        shares the predicate), "maida ka stock batao aur besan ka bhi" (the
+        verb or the intent), "reminder hata do aur naya parso laga do" (the
+        customer). Returns the indexes decided here (kept as they are).
+        """
+        fixed: set[int] = set()
+        for n, seg in enumerate(segs):
+            r = singles[n]
+            if r.intent != UNKNOWN or r.entities.get("_negated"):
+                continue
+            prev = singles[n - 1] if n > 0 else None
+            nxt = singles[n + 1] if n + 1 < len(segs) else None
+            name = self._bare_name(seg)
+            if name is not None:
+                other = nxt if nxt is not None and "customer" in nxt.entities else prev
+                if other is not None and other.intent != UNKNOWN and ("customer" in other.entities or "customer_ref" in other.entities):
+                    ents = {k: v for k, v in other.entities.items() if k not in {"customer", "customer_ref", "customer_hint"}}
+                    singles[n] = Single(other.intent, {"customer": name, **ents}, other.rule, r.features, other.coverage)
+                    fixed.add(n)
+                    continue
+            if prev is None or prev.intent == UNKNOWN:
+                continue
+            if prev.intent in {"cancel_reminder", "modify_reminder"} and self.cl.renews(seg) \
+                    and self.times.find_when(seg, words, "future")[0] is not None:
+                got = self._single(words, seg, force="schedule_reminder")
+                if "customer" not in got.entities and "customer" in prev.entities:
+                    got.entities["customer"] = prev.entities["customer"]
+                singles[n] = got
+                fixed.add(n)
+                continue
+            if (self.cl.is_also(seg) or len(seg) <= 3) and not any(t.is_num for t in seg):
+                tail = self.cl.verb_tail(segs[n - 1])
+                got = self._single(words, seg + tail) if tail else r
+                if got.intent == UNKNOWN or got.entities.get("_negated"):
+                    got = self._single(words, seg, force=prev.intent)
+                    if not got.entities:
+                        continue
+                singles[n] = got
+                fixed.add(n)
+        return fixed
 
     @staticmethod
     def _same_command(prev: Single, cur: Single) -> bool:
@@ -268,11 +354,11 @@ class Parser:
         ents = dict(single.entities)
         stock_items = ents.pop("_stock_items", None)
         if stock_items:
-            return [{"intent": single.intent, "entities": it} for it in stock_items]
+            return [{"intent": single.intent, "entities": it, "coverage": single.coverage} for it in stock_items]
         for key, alias in self.data.aliases.get(single.intent, {}).items():
             if key in ents and alias not in ents:
                 ents[alias] = ents[key]
-        return [{"intent": single.intent, "entities": ents}]
+        return [{"intent": single.intent, "entities": ents, "coverage": single.coverage}]
 
     # --------------------------------------------------------- one command
     def _features(self, words: list[str], toks: list[Token]) -> frozenset[str]:
@@ -300,23 +386,33 @@ class Parser:
         return frozenset(feats)
 
     def _single(self, words: list[str], toks: list[Token], force: str | None = None) -> Single:
+        toks = self.cl.strip_tags(toks)
         if not toks:
             return Single(UNKNOWN, {}, None, frozenset())
         text = " ".join(t.norm for t in toks)
         feats = self._features(words, toks)
         best: Rule | None = None
+        match: re.Match[str] | None = None
         if force is not None:
             best = next(r for r in self.rules if r.intent == force)
         for rule in self.rules if best is None else ():
             if not rule.requires <= feats or rule.forbids & feats:
                 continue
-            if rule.pattern.search(text):
+            match = rule.pattern.search(text)
+            if match:
                 best = rule
                 break
+        if force is None:
+            has_when = self.times.find_when(toks, words, "future")[0] is not None
+            other = self.cl.redirect(best.intent if best else None, toks, feats, has_when)
+            if other is not None and (best is None or other != best.intent):
+                best = next(r for r in self.rules if r.intent == other)
         if best is None:
             return Single(UNKNOWN, {}, None, feats)
         if not best.consumes_negation and any(t.norm in self.negations for t in toks):
             return Single(UNKNOWN, {"_negated": True}, best, feats)
+        if best.intent in ELLIPTIC:
+            toks = self.cl.cut_remark(toks)
         spec = self.data.intents[best.intent]
         s = Sentence(toks, words)
         ents: dict[str, Any] = {}
@@ -327,7 +423,8 @@ class Parser:
         for name in order:
             got = self.ex.registry[name](s, {**ctx, **ents})
             ents.update(got)
-        return Single(best.intent, ents, best, feats)
+        cov = self.cl.coverage(toks, text, match, s, ents)
+        return Single(best.intent, ents, best, feats, cov)
 
     # -------------------------------------------------------------- context
     def _apply_context(self, result: dict[str, Any], words: list[str], toks: list[Token], context: dict[str, Any]) -> dict[str, Any]:
