@@ -102,13 +102,16 @@ async def list_calls(conn: asyncpg.Connection, shop_id: int, *, limit: int = 50,
     return [_call(r) for r in rows]
 
 
-async def store_stream_token(conn: asyncpg.Connection, *, call_sid: str, token_hash: str, ttl_s: int) -> None:
-    """Remember a freshly minted token's hash for `ttl_s` seconds."""
-    await conn.execute(
+async def store_stream_token(conn: asyncpg.Connection, *, call_sid: str, token_hash: str, ttl_s: int) -> bool:
+    """Remember a freshly minted token's hash for `ttl_s` seconds; False when this CallSid already
+    had one (one token per call, ever: a replayed webhook gets nothing)."""
+    row = await conn.fetchrow(
         """INSERT INTO call_stream_tokens (token_hash, call_sid, expires_at)
-           VALUES ($1, $2, now() + make_interval(secs => $3))""",
+           VALUES ($1, $2, now() + make_interval(secs => $3))
+           ON CONFLICT (call_sid) DO NOTHING RETURNING 1""",
         token_hash, call_sid, float(ttl_s),
     )
+    return row is not None
 
 
 async def consume_stream_token(conn: asyncpg.Connection, *, token_hash: str, call_sid: str) -> bool:
@@ -148,6 +151,19 @@ async def finish_call(conn: asyncpg.Connection, *, call_sid: str, status: str, e
            WHERE call_sid = $1""",
         call_sid, status, ended_reason,
     )
+
+
+async def close_unstreamed(conn: asyncpg.Connection, *, started_before: datetime) -> list[str]:
+    """Calls still 'ringing' that started before `started_before`: their stream never came.
+    Closed as failed ("no_stream"); returns their CallSids."""
+    rows = await conn.fetch(
+        """UPDATE calls SET status = 'failed', ended_reason = COALESCE(ended_reason, 'no_stream'),
+                  ended_at = COALESCE(ended_at, now())
+           WHERE status = 'ringing' AND started_at < $1
+           RETURNING call_sid""",
+        started_before,
+    )
+    return [r["call_sid"] for r in rows]
 
 
 async def next_turn_no(conn: asyncpg.Connection, call_sid: str) -> int:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+from db.calls import close_unstreamed
 from db.pool import create_pool
 from db.recordings import pending_uploads
 from db.reminder_sends import due_scheduled, expire_stale_sending
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # A call's own upload job normally runs right after it ends; the sweep waits this long.
 UPLOAD_GRACE_MIN = 5
+# A stream arrives seconds after the voice webhook (a DTMF login takes a minute or two):
+# a call still 'ringing' after this never streamed and is closed.
+UNSTREAMED_AFTER_MIN = 10
 
 
 async def sweep() -> dict[str, int]:
@@ -64,4 +68,8 @@ async def run_sweep(
         for call_id in await pending_uploads(conn, now - timedelta(minutes=UPLOAD_GRACE_MIN)):
             jobs.enqueue_recording_upload(call_id)
             uploads += 1
-    return {"unknown": len(stale), "requeued": requeued, "uploads": uploads}
+    async with conn.transaction():
+        unstreamed = await close_unstreamed(conn, started_before=now - timedelta(minutes=UNSTREAMED_AFTER_MIN))
+    for call_sid in unstreamed:
+        log.info("call %s never streamed; closed", call_sid)
+    return {"unknown": len(stale), "requeued": requeued, "uploads": uploads, "unstreamed": len(unstreamed)}

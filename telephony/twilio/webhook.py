@@ -83,9 +83,12 @@ async def connect_call(
         )
         if row.status in ENDED or row.shop_id != shop_id:
             return sorry()
-        await call_rows.store_stream_token(
+        fresh = await call_rows.store_stream_token(
             conn, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
         )
+        if not fresh:  # a replayed (or retried) webhook: this call's one token was already given out
+            call_log(__name__, call_sid, shop_id).warning("second stream token for a call refused")
+            return sorry()
         if created:
             await call_rows.purge_stream_tokens(conn)  # an indexed delete: keeps the table small
     call_log(__name__, call_sid, shop_id).info("call answered (%s)", "new" if created else "webhook retry")
@@ -126,3 +129,25 @@ async def voice_webhook(request: Request) -> Response:
         request, call_sid=call_sid, shop_id=caller.shop.id, from_phone=caller.phone, to_phone=params.get("To", ""),
         caller_role=caller.role, language=caller.shop.settings.reply_language,
     )
+
+
+# Twilio's final call statuses (the number's "call status changes" callback).
+_FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+
+
+@router.post("/twilio/status", include_in_schema=False)
+async def status_callback(request: Request) -> Response:
+    """Twilio says a call ended: a row whose stream never came is closed (the stream closes its own)."""
+    params = await signed_form(request)
+    if params is None:
+        return Response(status_code=403)
+    call_sid, status = params.get("CallSid", ""), params.get("CallStatus", "")
+    if not valid_call_sid(call_sid):
+        return Response(status_code=400)
+    if status in _FINAL_STATUSES:
+        async with request.app.state.pool.acquire() as conn:
+            row = await call_rows.get_call(conn, call_sid)
+            if row is not None and row.status == "ringing":
+                await call_rows.finish_call(conn, call_sid=call_sid, status="failed" if status == "completed" else status,
+                                            ended_reason="no_stream")
+    return Response(status_code=204)

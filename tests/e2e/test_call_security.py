@@ -76,11 +76,13 @@ async def test_webhook_is_idempotent_on_call_sid(server: RunningServer, pool) ->
     shop = await create_demo_shop(pool)
     caller = SimulatedCaller(options(server, shop.owner_phone))
     first = await caller.place_call()
-    second = await caller.place_call()  # Twilio retried the webhook
-    assert first.stream_url and second.stream_url and first.stream_url != second.stream_url
+    second = await caller.place_call()  # the same signed webhook again (a retry, or a replay)
+    assert first.stream_url and not second.connects and second.hangs_up  # one stream token per CallSid, ever
     assert first.parameters.get("callSid") == caller.call_sid
     n = await pool.fetchval("SELECT count(*) FROM calls WHERE call_sid = $1", caller.call_sid)
     assert n == 1
+    tokens = await pool.fetchval("SELECT count(*) FROM call_stream_tokens WHERE call_sid = $1", caller.call_sid)
+    assert tokens == 1
     # No query string in the stream URL (Twilio error 31920); wss on the public host.
     assert "?" not in first.stream_url and first.stream_url.startswith("wss://execora.test/twilio/stream/")
 
@@ -168,3 +170,34 @@ async def test_a_phone_with_a_pin_keys_it_in_before_any_command(server: RunningS
         assert "4321" not in " ".join(t["heard"] + t["reply"] for t in turns)  # the PIN is never stored
     finally:
         await caller.hangup()
+
+
+async def test_a_status_callback_closes_a_call_whose_stream_never_came(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    shop = await create_demo_shop(pool)
+    caller = SimulatedCaller(options(server, shop.owner_phone))
+    await caller.place_call()  # answered, never streamed
+    form = {"CallSid": caller.call_sid, "CallStatus": "completed", "AccountSid": "AC" + "0" * 32}
+    url = PUBLIC_BASE_URL + "/twilio/status"
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        forged = await http.post("/twilio/status", data=form, headers={"X-Twilio-Signature": "nope"})
+        signed = await http.post("/twilio/status", data=form,
+                                 headers={"X-Twilio-Signature": tw.sign_webhook(url, form, AUTH_TOKEN)})
+    assert forged.status_code == 403 and signed.status_code == 204
+    row = await pool.fetchrow("SELECT status, ended_reason FROM calls WHERE call_sid = $1", caller.call_sid)
+    assert (row["status"], row["ended_reason"]) == ("failed", "no_stream")
+    again = await caller.place_call()  # the replayed webhook of a closed call gets nothing
+    assert not again.connects
+
+
+async def test_the_sweep_closes_calls_left_ringing(pool) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from db.calls import close_unstreamed
+
+    sid = "CA" + "7" * 32
+    await pool.execute("INSERT INTO calls (call_sid, status, started_at) VALUES ($1, 'ringing', now() - interval '1 hour')",
+                       sid)
+    async with pool.acquire() as conn:
+        closed = await close_unstreamed(conn, started_before=datetime.now(UTC) - timedelta(minutes=10))
+    assert sid in closed
+    assert await pool.fetchval("SELECT status FROM calls WHERE call_sid = $1", sid) == "failed"
