@@ -68,7 +68,7 @@ class Parser:
         return self._mark_coverage(result)
 
     def _mark_coverage(self, result: dict[str, Any]) -> dict[str, Any]:
-        """The lowest coverage of the commands; below the threshold the parse is `unsure`."""
+        """The lowest coverage of the commands; below the threshold the parse carries it and `unsure: true`."""
         cmds = result["entities"].get("commands", []) if result["intent"] == "multi" else [result]
         covs = [c.pop("coverage") for c in cmds if isinstance(c.get("coverage"), float)]
         if result["intent"] == "multi":
@@ -77,8 +77,8 @@ class Parser:
             result.pop("coverage", None)
             return result
         cov = min(covs) if covs else 1.0
-        result["coverage"] = round(cov, 2)
         if cov < self.cl.threshold:
+            result["coverage"] = round(cov, 2)
             result["unsure"] = True
         return result
 

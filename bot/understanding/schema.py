@@ -77,7 +77,7 @@ _EXTRACTOR_KEYS: dict[str, list[str]] = {
     "stock_update": ["product", "quantity", "unit", "operation", "reason"], "product_new": ["product", "price", "unit"],
     "customer_new": ["customer", "customer_hint", "phone", "opening_balance", "price_tier", "email", "address", "nickname", "gstin"],
     "customer_fields": ["phone", "gstin", "email", "price_tier", "address", "name", "nickname"], "field": ["field"],
-    "period": ["period"], "language": ["language"],
+    "period": ["period"], "language": ["language"], "bill_modifiers": ["with_gst", "price_tier", "payment_mode"],
 }
 
 
