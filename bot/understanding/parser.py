@@ -162,6 +162,11 @@ class Parser:
                 if nxt.norm in days and toks[i - 1].norm in days:
                     toks = toks[:i - 1] + toks[i + 1:]
                     continue
+                # "mohan sharma nahi mohan gupta ka balance": a two-word name replaces a two-word name
+                if i >= 2 and i + 3 < len(toks) and toks[i + 3].norm in _NAME_PARTICLES \
+                        and all(self.ex.nameable(t) for t in (toks[i - 2], toks[i - 1], nxt, toks[i + 2])):
+                    toks = toks[:i - 2] + toks[i + 1:]
+                    continue
                 # "rahul nahi mohan ko ..." / "rahul ko nahi mohan ko ...": the second name replaces the first
                 after = toks[i + 2].norm if i + 2 < len(toks) else ""
                 if self.ex.nameable(nxt) and after in _NAME_PARTICLES:

@@ -8,6 +8,9 @@ from bot.understanding.extract.base import LOW_CUES, REMOVE_OPS, REMOVE_REASONS,
 from bot.understanding.numbers import fmt
 
 
+ARRIVE_WORDS = frozenset({"received", "arrived", "came", "aaya", "aayi", "aaye", "delivered", "got"})
+
+
 class ItemExtractors(ExtractorBase):
     # ------------------------------------------------------------------ items
     def _read_product(self, s: Sentence, j: int, allow_pack: bool) -> tuple[list[str], int]:
@@ -137,6 +140,16 @@ class ItemExtractors(ExtractorBase):
     def stock_query(self, s: Sentence, ctx: dict[str, Any]) -> dict[str, Any]:
         norms = s.norms
         if any(n in LOW_CUES for n in norms) or ("kam" in norms and "hai" in norms) or "low" in norms:
+            # "maida khatam ho gaya" / "we are out of besan": low stock of that product
+            first = next((i for i, t in enumerate(s.toks) if t.norm not in {"we", "are", "is", "hum", "mera", "the"}), 0)
+            question = {"kya", "kaun", "kaunsa", "kaunsi", "kaunse", "konsa", "konsi", "kaun sa", "which", "what", "kis", "kitna", "koi"}
+            t0 = s.toks[first] if s.toks else None
+            if t0 is not None and t0.norm not in question and self.product_word(t0) and t0.norm not in LOW_CUES and t0.norm not in self.unit_canon:
+                words, _ = self._read_product(s, first, False)
+                if words and not any(w in LOW_CUES for w in words):
+                    return {"product": " ".join(words), "low_stock": True}
+            if len(norms) >= 3 and norms[-3:-1] == ["out", "of"] and self.product_word(s.toks[-1]):
+                return {"product": s.toks[-1].roman.lower(), "low_stock": True}
             return {"low_stock": True}
         p = self._product_near_stock(s)
         if p:
@@ -150,7 +163,9 @@ class ItemExtractors(ExtractorBase):
 
     def stock_update(self, s: Sentence, ctx: dict[str, Any]) -> dict[str, Any]:
         norms = s.norms
-        if any(n in REMOVE_OPS for n in norms) and not ("to" in norms and "stock" in norms and "from" not in norms):
+        arrived = any(n in ARRIVE_WORDS for n in norms)
+        removal = any(n in REMOVE_OPS and not (n == "from" and arrived) for n in norms)
+        if removal and not ("to" in norms and "stock" in norms and "from" not in norms):
             op = "remove"
         elif "set" in norms or ("stock" in norms and ("kar" in norms or "karo" in norms) and not any(n in {"jodo", "add", "daal", "badha"} for n in norms)) or ("to" in norms and "stock" in norms and norms.index("to") > norms.index("stock")):
             op = "set"
