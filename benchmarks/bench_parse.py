@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.understanding import parse, warm_up  # noqa: E402
-from bot.understanding.evaluation import load_corpus, score  # noqa: E402
+from bot.understanding.evaluation import full_match, intent_match, load_corpus, score  # noqa: E402
 
 CORPORA = {
     "corpus": ROOT / "tests/data/corpus.jsonl",
@@ -25,6 +25,8 @@ CORPORA = {
     "fresh": ROOT / "tests/data/corpus_fresh.jsonl",
     "fresh2": ROOT / "tests/data/corpus_fresh2.jsonl",
     "fresh3": ROOT / "tests/data/corpus_fresh3.jsonl",
+    "dev2": ROOT / "tests/data/corpus_dev2.jsonl",
+    "blind": ROOT / "tests/data/corpus_blind.jsonl",
 }
 
 
@@ -49,6 +51,15 @@ def main() -> int:
         for lang in sorted(result["per_lang"], key=lambda k: (k == "all", k)):
             b = result["per_lang"][lang]
             print(f"{lang:<10}{b['n']:>5}{b['intent'] / b['n']:>10.1%}{b['full'] / b['n']:>10.1%}{b['unknown']:>10}")
+        multi = [r for r in rows if r["expected"]["intent"] == "multi"]
+        parsed = [parse(r["text"]) for r in rows]
+        unsure = sum(1 for p in parsed if p.get("unsure"))
+        unsure_wrong = sum(1 for p, r in zip(parsed, rows, strict=True) if p.get("unsure") and not full_match(p, r["expected"]))
+        if multi:
+            mi = sum(intent_match(parse(r["text"]), r["expected"]) for r in multi) / len(multi)
+            mf = sum(full_match(parse(r["text"]), r["expected"]) for r in multi) / len(multi)
+            print(f"{'multi':<10}{len(multi):>5}{mi:>10.1%}{mf:>10.1%}")
+        print(f"unsure (coverage below threshold): {unsure}, of which wrong: {unsure_wrong}")
         if show_failures:
             for f in result["failures"]:
                 print(f"  FAIL {f['text']!r}\n    exp {f['expected']}\n    got {f['got']}")

@@ -16,6 +16,7 @@ The templates say what a clause is about; this module reads its structure:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bot.understanding.data import Data
@@ -128,7 +129,7 @@ class Clauses:
                 return None
         return None
 
-    def redirect(self, intent: str | None, toks: list[Token], feats: frozenset[str], has_when: bool) -> str | None:
+    def redirect(self, intent: str | None, toks: list[Token], feats: frozenset[str], has_when: Callable[[], bool]) -> str | None:
         """One decision per clause, from its structure; None keeps the template's choice."""
         norms = [t.norm for t in toks]
         if intent in self.modifier_intents and "items" in feats:
@@ -139,8 +140,8 @@ class Clauses:
             role = self.money_role(toks)
             if role is not None:
                 return role
-        if intent in (None, "send_invoice") and has_when and any(n in self.message_words for n in norms) \
-                and not any(n in self.bill_words for n in norms):
+        if intent in (None, "send_invoice") and any(n in self.message_words for n in norms) \
+                and not any(n in self.bill_words for n in norms) and has_when():
             return "schedule_reminder"  # "Pinky ko kal subah message kar do"
         return None
 

@@ -408,8 +408,8 @@ class Parser:
                 best = rule
                 break
         if force is None:
-            has_when = self.times.find_when(toks, words, "future")[0] is not None
-            other = self.cl.redirect(best.intent if best else None, toks, feats, has_when)
+            other = self.cl.redirect(best.intent if best else None, toks, feats,
+                                     lambda: self.times.find_when(toks, words, "future")[0] is not None)
             if other is not None and (best is None or other != best.intent):
                 best = next(r for r in self.rules if r.intent == other)
         if best is None:

@@ -2,7 +2,10 @@
 
 `Understanding.understand(text, context)` returns the spec's shape plus
 `source` ("templates" | "llm"). A negated sentence never goes to the LLM
-(negation must stay `unknown`). With no key configured, unknown stays unknown
+(negation must stay `unknown`). An `unsure` parse (low coverage: the match
+explains too little of the sentence) also goes to the LLM; if the LLM cannot
+read it either, the template parse comes back still marked unsure, so the
+conversation asks before it acts. With no key configured, unknown stays unknown
 and the caller renders the `not_understood` reply (say it another way).
 """
 
@@ -25,7 +28,8 @@ class Understanding:
     async def understand(self, text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
         result = get_parser().parse(text, context)
         result["source"] = "templates"
-        if result["intent"] == "unknown" and self.llm is not None and result.get("reason") != "negation":
+        weak = result["intent"] == "unknown" or result.get("unsure") is True
+        if weak and self.llm is not None and result.get("reason") != "negation":
             llm_result = await self.llm.parse(text)
             if llm_result["intent"] != "unknown":
                 llm_result["source"] = "llm"

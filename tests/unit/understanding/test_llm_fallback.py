@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.understanding import parse
 from bot.understanding.llm_fallback import LLMConfig, LLMFallback
 from bot.understanding.service import Understanding
 
@@ -156,3 +157,16 @@ async def test_without_key_unknown_stays_unknown() -> None:
     assert not u.has_llm
     r = await u.understand("aaj mausam kaisa hai")
     assert r["intent"] == "unknown" and r["source"] == "templates"
+
+
+async def test_unsure_parse_goes_to_the_llm(fake_server: str) -> None:
+    """A template match that explains too little of the sentence (`unsure`) is asked of the LLM too."""
+    text = "message tinku tomorrow about his dues"
+    assert parse(text).get("unsure") is True
+    FakeOpenAI.requests.clear()
+    u = Understanding(_config(fake_server))
+    r = await u.understand(text)
+    assert len(FakeOpenAI.requests) == 1  # the LLM was asked
+    # the fake LLM cannot read it: the template parse comes back, still marked unsure (the call asks first)
+    assert r["source"] == "templates" and r["unsure"] is True
+    await u.aclose()
