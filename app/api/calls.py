@@ -13,15 +13,17 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from app.api.auth import ShopDep
-from app.api.deps import PoolDep
+from app.api.deps import PoolDep, SettingsDep
 from app.api.errors import ApiError
 from app.api.schemas import Out, Timestamp, attributes
+from app.s3 import s3_config
 from app.settings import Settings
 from app.understanding import build_understanding
 from bot.call.session import CallTuning
 from bot.voice.config import VoiceConfig
 from business.turns import CallTurn
 from db import calls as call_rows
+from db.recordings import recording_link
 from telephony.twilio.config import TwilioConfig
 
 router = APIRouter(prefix="/api/calls", tags=["calls"])
@@ -44,14 +46,13 @@ def twilio_config(settings: Settings) -> TwilioConfig:
 
 
 class RecordingOut(Out):
-    """Where a call's WAV is (read off the `CallRow`'s recording_* columns)."""
+    """A call's WAV as a client needs it (read off the `CallRow`'s recording_* columns): no server
+    paths or bucket keys; one call's page carries a signed, expiring `url` to fetch it."""
 
     status: str | None = Field(validation_alias="recording_status")
-    path: str | None = Field(validation_alias="recording_path")
-    bucket: str | None = Field(validation_alias="recording_bucket")
-    object_key: str | None = Field(validation_alias="recording_object_key")
     duration_s: float | None = Field(validation_alias="recording_duration_s")
     size_bytes: int | None = Field(validation_alias="recording_size_bytes")
+    url: str | None = None
 
 
 class CallOut(Out):
@@ -118,11 +119,17 @@ async def list_calls(
 
 @router.get("/{call_sid}", response_class=JSONResponse, summary="One call with its turns (heard, intent, action, reply, timings)")
 async def get_call(
-    pool: PoolDep, shop: ShopDep, call_sid: Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$")]
+    pool: PoolDep, shop: ShopDep, settings: SettingsDep, call_sid: Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$")]
 ) -> CallDetailOut:
     async with pool.acquire() as conn:
         call = await call_rows.get_call(conn, call_sid, shop_id=shop.id)
         if call is None:
             raise ApiError(404, "call_not_found", "no such call for this shop")
         turns = await call_rows.list_turns(conn, call.id)
-    return CallDetailOut.of_turns(call, turns)
+        link = await recording_link(conn, call.id, s3=s3_config(settings),
+                                    app_secret=settings.app_secret.get_secret_value(),
+                                    expires_in_s=settings.recording_link_ttl_s)
+    out = CallDetailOut.of_turns(call, turns)
+    if out.recording is not None and link is not None:
+        out.recording.url = link if link.startswith("http") else settings.public_base_url.rstrip("/") + link
+    return out

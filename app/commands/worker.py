@@ -16,9 +16,9 @@ import logging
 import threading
 from typing import Any
 
+from app.s3 import s3_config
 from app.settings import Settings, load_settings
 from business.reminders import SendWindow
-from db.recording_store import S3Config
 from telephony.whatsapp.sender import WhatsAppConfig
 from workers.context import WorkerConfig, configure
 
@@ -40,13 +40,7 @@ def worker_config(settings: Settings, database_url: str, redis_url: str) -> Work
             phone_number_id=settings.whatsapp_phone_number_id,
             timeout_s=settings.whatsapp_timeout_s,
         ),
-        s3=S3Config(
-            endpoint_url=settings.s3_endpoint_url,
-            bucket=settings.s3_bucket,
-            access_key_id=settings.aws_access_key_id,
-            secret_access_key=settings.aws_secret_access_key.get_secret_value(),
-            region=settings.aws_region,
-        ),
+        s3=s3_config(settings),
         recordings_dir=settings.recordings_dir,
         send_window=SendWindow.parse(settings.reminder_send_window, settings.reminder_resume_at),
         sending_stale_after_s=settings.reminder_sending_stale_s,

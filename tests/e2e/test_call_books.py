@@ -206,7 +206,8 @@ async def _check_calls_api(server: RunningServer, shop: DemoShop, call_sid: str)
         listed = (await client.get("/api/calls")).json()
         assert [c["call_sid"] for c in listed] == [call_sid]
         one = (await client.get(f"/api/calls/{call_sid}")).json()
-        assert one["recording"]["path"] and one["recording"]["status"] == "local"
+        assert one["recording"]["status"] == "local" and "/recordings/" in one["recording"]["url"]
+        assert "path" not in one["recording"] and "object_key" not in one["recording"]
         actions = [t["action"] for t in one["turns"]]
         assert "create_invoice" in actions and "record_payment" in actions and "balance" in actions
         turn = next(t for t in one["turns"] if t["action"] == "balance")
