@@ -214,8 +214,9 @@ class Conversation:
             o.result = {"draft": "read"}
             o.code, o.reply = "draft_read", pending.question
             return o
+        others = [(w.parsed, w.key) for w in pending.waiting if w is not draft]  # read back again with it
         self.state.clear_pending()
-        return await self._run.run(o, [(changed, draft.key)], weak=True, confirm=True)
+        return await self._run.run(o, [(changed, draft.key), *others], weak=True, confirm=True)
 
     async def _on_question_answer(self, o: Outcome, text: str, weak: bool) -> Outcome:
         """A question waits ("Kitne rupaye?"): the answer completes the command, or a new command replaces it."""

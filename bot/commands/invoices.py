@@ -71,10 +71,11 @@ class ConfirmInvoice(Command):
 
     intent: ClassVar[str] = "confirm_invoice"
     draft_ref: str | None = None
+    customer: CustomerRef | None = None  # "Rahul wala bill bana do"
 
     @classmethod
     def from_entities(cls, e: dict[str, Any], now: datetime) -> Self:
-        return cls(draft_ref=v.choice(e.get("draft_ref"), DRAFT_REFS))
+        return cls(draft_ref=v.choice(e.get("draft_ref"), DRAFT_REFS), customer=CustomerRef.from_entities(e))
 
 
 @dataclass(frozen=True)

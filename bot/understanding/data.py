@@ -224,7 +224,7 @@ def _known_words(data: Data) -> frozenset[str]:
 
 def _validate_structure(raw: dict[str, Any], where: str) -> dict[str, Any]:
     """structure.json: word lists (lists of strings), marker classes, the coverage threshold."""
-    for key, value in raw.items():
+    for key in raw:
         if key.startswith("_") or key in {"markers", "verbs", "coverage", "invoice_series", "question_tags"}:
             continue
         _str_list(raw, key, where)

@@ -206,3 +206,25 @@ async def test_a_repeating_reminder_is_said_to_be_once(pool: Any, env: dict[str,
     due = datetime.fromisoformat(weekly["result"]["due_at"])
     assert due.weekday() == 0 and due.hour == 9
     assert await pool.fetchval("SELECT count(*) FROM reminders WHERE shop_id = $1", shop.shop_id) == 1
+
+
+async def test_changing_the_bill_in_a_combined_read_back_keeps_the_rest(pool: Any, env: dict[str, str]) -> None:
+    shop = await create_demo_shop(pool)
+    both, changed, yes = await talk(shop, env, "Suresh ko 100 packet milk aur Meena ne 3000 diye", "GST laga do", "haan")
+    assert [c.get("awaiting_confirmation") for c in both["result"]["commands"]] == [True, True]
+    assert [c.get("awaiting_confirmation") for c in changed["result"]["commands"]] == [True, True]
+    assert [c["intent"] for c in yes["result"]["commands"]] == ["create_invoice", "record_payment"]
+    assert await pool.fetchval("SELECT count(*) FROM invoices WHERE shop_id = $1", shop.shop_id) == 1
+    paid = await pool.fetch("SELECT amount_paise FROM payments WHERE customer_id = $1", shop.customers["Meena"])
+    assert [r["amount_paise"] for r in paid] == [300000]
+
+
+async def test_a_reminder_is_found_by_its_time_and_a_stock_question_names_its_product(
+    pool: Any, env: dict[str, str]
+) -> None:
+    shop = await create_demo_shop(pool)
+    out = await talk(shop, env, "Suresh ko kal shaam 5 baje reminder bhejo", "Suresh ko parso subah 9 baje reminder bhejo",
+                     "Suresh ka 5 baje wala reminder hata do", "haan", "milk khatam ho gaya kya")
+    evening, _, _, cancelled, milk = out
+    assert cancelled["result"]["reminder_id"] == evening["result"]["reminder_id"]
+    assert milk["result"]["product_id"] == shop.products["milk"]

@@ -107,6 +107,10 @@ async def create_invoice(cmd: CreateInvoice, ctx: HandlerContext) -> Result:
 async def confirm_invoice(cmd: ConfirmInvoice, ctx: HandlerContext) -> Result:
     """"Bill bana do" with no bill being drafted: start one, asking whose it is first ("Kiske liye?").
     The active customer is not assumed: a bill for the wrong person is worse than one more question."""
+    if cmd.customer is not None and (cmd.customer.named or cmd.customer.active):
+        customer, strong = await ctx.customer(cmd.customer)
+        ctx.remember(customer, strong)
+        return Question("ask_product", "items", cmd, {"customer": customer.name}, as_intent="create_invoice")
     return Question("ask_customer", "customer", cmd, as_intent="create_invoice")
 
 

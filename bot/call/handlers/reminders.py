@@ -52,7 +52,7 @@ async def _find(cmd: CancelReminder | ModifyReminder, ctx: HandlerContext) -> tu
     reminders = await ctx.books.list_reminders(ctx.shop_id, customer_id=customer_id, status="scheduled")
     old = getattr(cmd, "old_at", None)
     if old is not None:
-        reminders = [r for r in reminders if abs(r.due_at - old) <= AROUND]
+        reminders = [r for r in reminders if _same_time(r.due_at, old)]
     if customer_id is None and old is None and len(reminders) != 1:
         return None, name
     if not reminders:
@@ -116,6 +116,15 @@ def _entry(r: Reminder, names: dict[int, str]) -> dict[str, Any]:
     return entry
 
 
+
+
+def _same_time(due: datetime, said: datetime) -> bool:
+    """"5 baje wala": within AROUND of the spoken moment, or at that clock time on a 12-hour dial
+    (a reminder at 17:00 is the "5 baje" one whatever day it falls on)."""
+    if abs(due - said) <= AROUND:
+        return True
+    a, b = due.astimezone(IST), said.astimezone(IST)
+    return a.hour % 12 == b.hour % 12 and a.minute == b.minute
 
 
 def _iso(at: datetime) -> str:

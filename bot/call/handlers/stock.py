@@ -12,7 +12,7 @@ LIST_LIMIT = 5
 
 
 async def check_stock(cmd: CheckStock, ctx: HandlerContext) -> Result:
-    if cmd.low_stock or not cmd.product:
+    if not cmd.product:  # "kya khatam ho raha hai": what is running low
         low = await ctx.books.low_stock(ctx.shop_id)
         result = {"low_stock": [p.id for p in low]}
         if not low:

@@ -7,7 +7,6 @@ from typing import Any
 from bot.understanding.extract.base import LOW_CUES, REMOVE_OPS, REMOVE_REASONS, ExtractorBase, Sentence, _num
 from bot.understanding.numbers import fmt
 
-
 ARRIVE_WORDS = frozenset({"received", "arrived", "came", "aaya", "aayi", "aaye", "delivered", "got"})
 
 
