@@ -42,6 +42,23 @@ def write_wav(path: Path, audio: bytes, sample_rate: int, num_channels: int) -> 
     return frames / float(sample_rate) if sample_rate else 0.0
 
 
+def silence_spans(
+    audio: bytes, spans: list[tuple[float, float | None]], sample_rate: int, num_channels: int
+) -> bytes:
+    """The call's 16-bit PCM with the spans the caller asked not to record (ms from the start,
+    an open span runs to the end) replaced by silence; the length, and so the timeline, stays."""
+    if not spans or not audio:
+        return audio
+    frame = 2 * max(num_channels, 1)
+    out = bytearray(audio)
+    for start_ms, end_ms in spans:
+        a = min(len(out), int(start_ms * sample_rate / 1000) * frame)
+        b = len(out) if end_ms is None else min(len(out), int(end_ms * sample_rate / 1000) * frame)
+        if b > a:
+            out[a:b] = bytes(b - a)
+    return bytes(out)
+
+
 def recording_path(recordings_dir: Path, shop_id: int | None, call_sid: str) -> Path:
     """recordings/<shop>/<CallSid>.wav (CallSid is [A-Za-z0-9] only by Twilio's format)."""
     safe_sid = "".join(ch for ch in call_sid if ch.isalnum())[:64] or "call"

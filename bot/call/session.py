@@ -37,7 +37,7 @@ from bot.call.conversation_factory import new_conversation
 from bot.call.intent_router import IntentRouter
 from bot.call.logs import call_log
 from bot.call.ports import CallStore
-from bot.call.recording import SavedRecording, save_recording
+from bot.call.recording import SavedRecording, save_recording, silence_spans
 from bot.call.shared_vad import SharedSileroVADAnalyzer
 from bot.call.silence_watchdog import SilenceWatchdog
 from bot.call.speech import RenderFn
@@ -172,10 +172,14 @@ async def run_call(
             pass
         recording = None
         try:
+            channels = int(captured.get("num_channels", 2))
+            rate = int(captured.get("sample_rate", SAMPLE_RATE))
+            audio_pcm = await asyncio.to_thread(  # a copy of the whole call: off the loop
+                silence_spans, captured.get("audio", b""), conversation.state.recording_paused, rate, channels)
             recording = await save_recording(
-                audio=captured.get("audio", b""),
-                sample_rate=int(captured.get("sample_rate", SAMPLE_RATE)),
-                num_channels=int(captured.get("num_channels", 2)),
+                audio=audio_pcm,
+                sample_rate=rate,
+                num_channels=channels,
                 recordings_dir=setup.recordings_dir,
                 shop_id=setup.caller.shop.id,
                 call_sid=setup.call_sid,

@@ -79,6 +79,8 @@ class CallState:
     question: PendingQuestion | None = None
     choice: PendingChoice | None = None
     recording: bool = True
+    # Spans of the call (ms on the call clock) the caller asked not to record: silenced in the WAV.
+    recording_paused: list[tuple[float, float | None]] = field(default_factory=list)
     turn_no: int = 0
     failed_understanding: int = 0
 

@@ -34,12 +34,20 @@ async def switch_language(cmd: SwitchLanguage, ctx: HandlerContext) -> Result:
 
 
 async def start_recording(cmd: Command, ctx: HandlerContext) -> Result:
-    ctx.state.recording = True
+    """Recording again from now: the open pause (if any) ends here."""
+    st = ctx.state
+    if not st.recording and st.recording_paused and st.recording_paused[-1][1] is None:
+        st.recording_paused[-1] = (st.recording_paused[-1][0], ctx.clock.now_ms())
+    st.recording = True
     return Done("recording_started", {}, {"recording": True}, action="start_recording")
 
 
 async def stop_recording(cmd: Command, ctx: HandlerContext) -> Result:
-    ctx.state.recording = False
+    """Not recorded from now on: the call's WAV is silent from here until recording starts again."""
+    st = ctx.state
+    if st.recording:
+        st.recording_paused.append((ctx.clock.now_ms(), None))
+    st.recording = False
     return Done("recording_stopped", {}, {"recording": False}, action="stop_recording")
 
 

@@ -211,3 +211,19 @@ async def test_the_call_length_limit_says_goodbye_and_books_nothing_pending(pool
     out = await conv.on_idle("limit")
     assert out.end_call and out.code == "call_too_long" and conv.state.pending is None
     assert await payments(pool, shop.customers["Suresh"]) == []
+
+
+async def test_recording_stopped_and_started_leaves_a_silent_span(pool) -> None:  # type: ignore[no-untyped-def]
+    from bot.call.recording import silence_spans
+
+    conv, _, _ = await conversation(pool)
+    stopped = await conv.on_text("recording band karo", 0.95)
+    started = await conv.on_text("recording shuru karo", 0.95)
+    assert stopped.action == "stop_recording" and started.action == "start_recording"
+    (span,) = conv.state.recording_paused
+    assert span[1] is not None and span[1] >= span[0]
+    audio = b"\x01\x00" * 2 * 8000  # 1 s of two-channel 8 kHz audio
+    quiet = silence_spans(audio, [(250.0, 500.0)], 8000, 2)
+    assert len(quiet) == len(audio) and quiet[:4] == audio[:4]
+    assert quiet[2000 * 4:4000 * 4] == bytes(2000 * 4) and quiet[-4:] == audio[-4:]
+    assert silence_spans(audio, [(500.0, None)], 8000, 2)[4000 * 4:] == bytes(4000 * 4)
