@@ -31,6 +31,9 @@ class ShopSettings:
     # A caller from an unregistered phone may key in the shop code (its id) and the
     # owner's PIN by DTMF to reach the bot (telephony.twilio.login); off by default.
     allow_dtmf_login: bool = False
+    # WhatsApp messages (reminders) this shop may send per shop day; the rest wait for the next day.
+    # One API key cannot turn the platform's sender into a spam cannon.
+    whatsapp_daily_limit: int = 100
 
 
 _KEYS = frozenset(f.name for f in fields(ShopSettings))
@@ -73,6 +76,9 @@ def for_new_shop(given: Mapping[str, Any] | None) -> ShopSettings:
     if not isinstance(merged.allow_dtmf_login, bool):
         raise ValidationError("allow_dtmf_login must be true or false", "settings")
     validate_amount(merged.confirm_limit_paise, field="confirm_limit_paise", allow_zero=True)
+    limit = merged.whatsapp_daily_limit
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10_000:
+        raise ValidationError("whatsapp_daily_limit must be a whole number from 0 to 10000", "settings")
     for name in ("reply_language", "whatsapp_template", "whatsapp_template_language"):
         value = getattr(merged, name)
         if not isinstance(value, str) or not value.strip():

@@ -189,3 +189,10 @@ async def expire_stale_sending(conn: asyncpg.Connection, started_before: datetim
         list(rules.LOSE.from_statuses),
     )
     return [r["id"] for r in rows]
+
+
+async def sends_since(conn: asyncpg.Connection, shop_id: int, since: datetime) -> int:
+    """Reminders of this shop handed to WhatsApp (or the outbox) since `since`: the daily cap's count."""
+    return int(await conn.fetchval(
+        "SELECT count(*) FROM reminders WHERE shop_id = $1 AND sending_at >= $2", shop_id, since
+    ))

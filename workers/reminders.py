@@ -25,11 +25,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
 from business.reminders import FAIL, SKIP_PAID, Action, ReminderState, decide
+from business.shoptime import day_bounds, shop_date
 from db.outbox import insert_outbox
 from db.pool import create_pool
 from db.reminder_sends import (
@@ -41,6 +43,7 @@ from db.reminder_sends import (
     mark_sent,
     mark_unknown,
     postpone,
+    sends_since,
 )
 from telephony.whatsapp.sender import SendOutcome, SendResult, TemplateMessage, WhatsAppSender
 from telephony.whatsapp.templates import reminder_message
@@ -123,11 +126,21 @@ async def run_reminder(
         elif action is Action.FAIL:
             await finish_unsent(conn, r.id, FAIL, decision.reason, decision.reason.replace("_", " "))
         elif action is Action.SEND:
-            assert decision.amount_paise is not None
+            amount = decision.amount_paise
+            assert amount is not None
             now = clock()
-            await mark_sending(conn, r.id, decision.amount_paise, now)
-            message = _message(r, decision.amount_paise)
-            if not cfg.whatsapp.enabled:
+            day_start = day_bounds(shop_date(now))[0]
+            if await sends_since(conn, r.shop_id, day_start) >= r.shop_settings.whatsapp_daily_limit:
+                # The shop's daily cap: the reminder waits for tomorrow's send window, nothing is lost.
+                action = Action.POSTPONE
+                tomorrow = cfg.send_window.next_resume(day_start + timedelta(days=1))
+                decision = replace(decision, action=action, due_at=tomorrow, reason="daily send limit")
+                await postpone(conn, r.id, tomorrow, "daily send limit: moved to the next day")
+                log.warning("reminder %s shop %s: daily WhatsApp limit reached", r.id, r.shop_id)
+            else:
+                await mark_sending(conn, r.id, amount, now)
+                message = _message(r, amount)
+            if message is not None and not cfg.whatsapp.enabled:
                 wamid = await insert_outbox(
                     conn,
                     shop_id=r.shop_id,

@@ -20,6 +20,16 @@ def whatsapp_number(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 
 
+# WhatsApp refuses template parameters with new lines, tabs or 4+ spaces in a row; names are short.
+MAX_PARAMETER_CHARS = 60
+
+
+def template_text(value: str, limit: int = MAX_PARAMETER_CHARS) -> str:
+    """A name as a template parameter: one line, single spaces, at most `limit` characters."""
+    flat = " ".join(str(value).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
 def reminder_message(
     *,
     reminder_id: int,
@@ -34,6 +44,6 @@ def reminder_message(
         to=whatsapp_number(phone),
         template_name=shop_settings.whatsapp_template,
         language=shop_settings.whatsapp_template_language,
-        parameters=(customer_name, format_rupees(amount_paise), shop_name),
+        parameters=(template_text(customer_name), format_rupees(amount_paise), template_text(shop_name)),
         callback_data=f"reminder:{reminder_id}",
     )

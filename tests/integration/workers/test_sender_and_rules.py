@@ -195,3 +195,29 @@ def test_throttling_codes_sent_as_400_are_retryable_and_ids_win():
     assert classify_response(with_id).wamid == "wamid.A"
     assert classify_response(httpx.Response(200, json={})).outcome is SendOutcome.UNKNOWN
     assert classify_response(httpx.Response(502, text="<html>bad gateway")).outcome is SendOutcome.RETRYABLE
+
+
+async def test_a_shops_daily_send_limit_moves_the_rest_to_tomorrow(
+    pool, database_url, redis_url, queue_name, fake_whatsapp
+):
+    cfg = _job_cfg(database_url, redis_url, queue_name, fake_whatsapp)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    async with pool.acquire() as conn:
+        shop = await make_shop(conn, settings={"whatsapp_daily_limit": 2})
+        cust = await make_customer(conn, shop)
+        rids = [await make_reminder(conn, shop, cust, datetime.now(UTC)) for _ in range(3)]
+        outcomes = [await run_reminder(conn, cfg, rid, jobs=jobs) for rid in rids]
+        late = await reminder_row(conn, rids[2])
+    assert outcomes == ["sent", "sent", "postpone"]
+    assert late["status"] == "scheduled" and late["due_at"].astimezone(IST).date() > datetime.now(IST).date()
+    assert len(fake_whatsapp.requests) == 2
+    jobs.cancel_reminder(rids[2])
+    jobs.close()
+
+
+def test_template_parameters_are_one_short_line() -> None:
+    from telephony.whatsapp.templates import MAX_PARAMETER_CHARS, template_text
+
+    assert template_text("Rahul\n\tVerma    ji") == "Rahul Verma ji"
+    long = template_text("x" * 500)
+    assert len(long) == MAX_PARAMETER_CHARS and long.endswith("…")
