@@ -26,6 +26,7 @@ CORPORA = {
     "fresh2": ROOT / "tests/data/corpus_fresh2.jsonl",
     "fresh3": ROOT / "tests/data/corpus_fresh3.jsonl",
     "dev2": ROOT / "tests/data/corpus_dev2.jsonl",
+    "dev3": ROOT / "tests/data/corpus_dev3.jsonl",
     "blind": ROOT / "tests/data/corpus_blind.jsonl",
 }
 

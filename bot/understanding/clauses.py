@@ -51,6 +51,8 @@ class Clauses:
         self.both_words = set(st["both_words"])
         self.also_words = set(st["also_words"])
         self.tail_balance = sorted((p.split() for p in st["tail_balance"]), key=len, reverse=True)
+        self.tail_start_words = set(st.get("tail_starts", []))
+        self.complementisers = set(st.get("complementisers", []))
         self.modifier_intents = set(st["modifier_intents"])
         self.series = re.compile(st["invoice_series"])
         self.threshold = float(st["coverage"]["threshold"])
@@ -81,6 +83,11 @@ class Clauses:
             if len(norms) > len(tail) + 1 and norms[-len(tail):] == tail:
                 return len(norms) - len(tail)
         return None
+
+    def tail_starts(self, toks: list[Token]) -> list[int]:
+        """Where a trailing question may start ('... what is his balance now', '... uska balance batao'), earliest first."""
+        return [i for i, t in enumerate(toks)
+                if i >= 2 and t.norm in self.tail_start_words and toks[i - 1].norm not in self.complementisers]
 
     def verb_tail(self, toks: list[Token]) -> list[Token]:
         """The telling verb at the end of a clause ('... ka balance batao'), lent to an elliptic one."""
@@ -164,7 +171,7 @@ class Clauses:
         return out
 
     # ----------------------------------------------------------- coverage
-    def coverage(self, toks: list[Token], text: str, match: re.Match[str] | None, s: Sentence, ents: dict[str, Any]) -> float:
+    def coverage(self, toks: list[Token], text: str, match: tuple[int, int] | None, s: Sentence, ents: dict[str, Any]) -> float:
         """Share of the clause's words explained by the template, the entities or function words."""
         if not toks:
             return 1.0
@@ -172,11 +179,11 @@ class Clauses:
         for span in (s.customer_span, s.when_span):
             if span:
                 explained.update(range(span[0], span[1]))
-        if match is not None and match.end() > match.start():
+        if match is not None and match[1] > match[0]:
             pos = 0
             for i, t in enumerate(toks):
                 end = pos + len(t.norm)
-                if pos < match.end() and end > match.start():
+                if pos < match[1] and end > match[0]:
                     explained.add(i)
                 pos = end + 1
         values = " ".join(_strings(ents)).lower()

@@ -9,7 +9,8 @@ Pure and reentrant: all per-call facts come in through `context`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,12 @@ UNKNOWN = "unknown"
 _NAME_PARTICLES = frozenset({"ko", "ka", "ki", "ke", "ne"})
 ELLIPTIC = frozenset({"add_udhaar", "record_payment"})
 GREETING_WORDS = {"namaste", "namaskar", "hello", "hi", "hey", "pranam", "helo", "hallo"}
+# A clause boundary: a comma or semicolon that is not inside a number ("2,500")
+_CLAUSE_COMMA = re.compile(r"(?<!\d)[,;]|[,;](?!\d)")
+
+# One parse's memo of clause readings: a clause is read once however many
+# times the sentence-level passes (ellipsis, regrouping, comma clauses) ask.
+_MEMO: ContextVar[dict[tuple[Any, ...], Single] | None] = ContextVar("understanding_memo", default=None)
 
 
 @dataclass
@@ -58,14 +65,23 @@ class Parser:
     def parse(self, text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
         context = context or {}
         text = self.cl.prepare_text(text or "")
-        words, toks = tokenize(text, self.data)
-        toks = self.numbers.fold(toks)
-        toks = self._corrections(toks)
-        result = self._parse_tokens(words, toks)
-        if "," in (text or "") or ";" in (text or ""):
-            result = self._clauses(text, result)
-        result = self._apply_context(result, words, toks, context)
-        return self._mark_coverage(result)
+        token = _MEMO.set({})
+        try:
+            cuts: list[int] = []
+            if "," in text or ";" in text:
+                text, cuts = _mark_commas(text)
+            words, toks = tokenize(text, self.data)
+            if cuts:
+                words, toks, starts = _drop_marks(words, toks)
+            toks = self.numbers.fold(toks)
+            toks = self._corrections(toks)
+            result = self._parse_tokens(words, toks)
+            if cuts:
+                result = self._clauses(words, toks, starts, result)
+            result = self._apply_context(result, words, toks, context)
+            return self._mark_coverage(result)
+        finally:
+            _MEMO.reset(token)
 
     def _mark_coverage(self, result: dict[str, Any]) -> dict[str, Any]:
         """The lowest coverage of the commands; below the threshold the parse carries it and `unsure: true`."""
@@ -82,20 +98,20 @@ class Parser:
             result["unsure"] = True
         return result
 
-    def _clauses(self, text: str, whole: dict[str, Any]) -> dict[str, Any]:
+    def _clauses(self, words: list[str], toks: list[Token], starts: list[int], whole: dict[str, Any]) -> dict[str, Any]:
         """"Suresh ne 100 diye, Meena ka balance batao aur ...": commands joined by commas.
 
         The comma reading wins only when it finds more commands than the whole
         sentence did, every clause is a command of its own, and no two clauses
         in a row are bills (commas also separate items: "2 milk, 1 bread").
         """
-        parts = [p for p in re.split(r"(?<!\d)[,;](?!\d)", text) if p.strip()]
+        bounds = [0, *starts, len(words)]
+        parts = [p for a, b in zip(bounds, bounds[1:], strict=False) if (p := [t for t in toks if a <= t.start < b])]
         if len(parts) < 2:
             return whole
         found: list[dict[str, Any]] = []
         for part in parts:
-            w, t = tokenize(part, self.data)
-            got = self._parse_tokens(w, self._corrections(self.numbers.fold(t)))
+            got = self._parse_tokens(words, part)
             if got["intent"] in (UNKNOWN, "greeting"):
                 return whole
             found.extend(got["entities"]["commands"] if got["intent"] == "multi" else [got])
@@ -203,6 +219,8 @@ class Parser:
     def _parse_tokens(self, words: list[str], toks: list[Token]) -> dict[str, Any]:
         toks = self.cl.drop_both(toks)
         cut = self.cl.tail_question(toks)
+        if cut is None:
+            cut = self._tail_balance(words, toks)
         if cut is not None:
             head = self._parse_tokens(words, toks[:cut])
             if head["intent"] not in (UNKNOWN, "multi", "greeting", "check_balance"):
@@ -218,6 +236,21 @@ class Parser:
                     cmds = rest["entities"]["commands"] if rest["intent"] == "multi" else [rest]
                     return {"intent": "multi", "entities": {"commands": [{"intent": "greeting", "entities": {}}, *cmds]}}
         return self._parse_commands(words, toks)
+
+    def _tail_balance(self, words: list[str], toks: list[Token]) -> int | None:
+        """"javed paid 300 what is his balance now", "deepak ne 500 diye uska balance batao".
+
+        A trailing clause with no conjunction before it, which read alone asks
+        the balance of nobody named (a pronoun or no one): the same customer's.
+        """
+        starts = self.cl.tail_starts(toks)
+        if not starts or any(t.norm in self.conj_single for t in toks):
+            return None  # with a conjunction the clauses are split there
+        for c in starts:
+            got = self._single(words, toks[c:])
+            if got.intent == "check_balance" and "customer" not in got.entities and got.coverage >= self.cl.threshold:
+                return c
+        return None
 
     def _parse_commands(self, words: list[str], toks: list[Token]) -> dict[str, Any]:
         segs = self._split(toks)
@@ -391,22 +424,33 @@ class Parser:
         return frozenset(feats)
 
     def _single(self, words: list[str], toks: list[Token], force: str | None = None) -> Single:
+        memo = _MEMO.get()
+        if memo is None:
+            return self._read_clause(words, toks, force)
+        key = (id(words), force, *((t.norm, t.roman, t.start, t.value) for t in toks))
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = self._read_clause(words, toks, force)
+        return replace(got, entities=dict(got.entities))
+
+    def _read_clause(self, words: list[str], toks: list[Token], force: str | None = None) -> Single:
         toks = self.cl.strip_tags(toks)
         if not toks:
             return Single(UNKNOWN, {}, None, frozenset())
         text = " ".join(t.norm for t in toks)
         feats = self._features(words, toks)
         best: Rule | None = None
-        match: re.Match[str] | None = None
+        span: tuple[int, int] | None = None
         if force is not None:
             best = next(r for r in self.rules if r.intent == force)
-        for rule in self.rules if best is None else ():
-            if not rule.requires <= feats or rule.forbids & feats:
-                continue
-            match = rule.pattern.search(text)
-            if match:
-                best = rule
-                break
+        else:
+            for rule in self.rules:
+                if not rule.requires <= feats or rule.forbids & feats:
+                    continue
+                match = rule.pattern.search(text)
+                if match:
+                    best, span = rule, match.span()
+                    break
         if force is None:
             other = self.cl.redirect(best.intent if best else None, toks, feats,
                                      lambda: self.times.find_when(toks, words, "future")[0] is not None)
@@ -428,7 +472,7 @@ class Parser:
         for name in order:
             got = self.ex.registry[name](s, {**ctx, **ents})
             ents.update(got)
-        cov = self.cl.coverage(toks, text, match, s, ents)
+        cov = self.cl.coverage(toks, text, span, s, ents)
         return Single(best.intent, ents, best, feats, cov)
 
     # -------------------------------------------------------------- context
@@ -491,6 +535,33 @@ class Parser:
         if not added:
             return None
         return {"intent": pending["intent"], "entities": ents}
+
+
+def _mark_commas(text: str) -> tuple[str, list[int]]:
+    """Clause commas become a marker word, so the sentence is tokenised once for both readings."""
+    marked, n = _CLAUSE_COMMA.subn(" zzclausezz ", text)
+    return marked, [1] * n
+
+
+def _drop_marks(words: list[str], toks: list[Token]) -> tuple[list[str], list[Token], list[int]]:
+    """Remove the comma markers; returns the words, the tokens (re-indexed) and where each clause starts."""
+    keep: list[str] = []
+    shift: list[int] = []
+    starts: list[int] = []
+    for w in words:
+        shift.append(len(keep))
+        if w == "zzclausezz":
+            if keep and (not starts or starts[-1] != len(keep)):
+                starts.append(len(keep))
+            continue
+        keep.append(w)
+    shift.append(len(keep))
+    out = []
+    for t in toks:
+        if t.norm == "zzclausezz":
+            continue
+        out.append(Token(t.norm, t.roman, shift[t.start], shift[t.end - 1] + 1, t.value) if t.end > t.start else t)
+    return keep, out, [s for s in starts if s < len(keep)]
 
 
 def _same_kind(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.understanding.data import Data
 from bot.understanding.extract.base import (
     _DIGITS,
     _GSTIN,
@@ -19,9 +20,17 @@ from bot.understanding.extract.base import (
 )
 from bot.understanding.extract.slots import SlotExtractors
 from bot.understanding.normalize import Token
+from bot.understanding.timeexpr import TimeParser
 
 
 class CustomerExtractors(SlotExtractors):
+    def __init__(self, data: Data, times: TimeParser) -> None:
+        super().__init__(data, times)
+        st = data.structure
+        self.forward_triggers = FORWARD_TRIGGERS | set(st.get("name_object_verbs", []))
+        self.possessed = set(st.get("name_possessed", []))
+        self.after_name = ENGLISH_VERBS_AFTER_NAME | self.possessed
+
     # -------------------------------------------------------------- customers
     def find_customer(self, s: Sentence) -> tuple[int, int] | None:
         """Span of a named customer, or None. Order: particle, English trigger, leading name."""
@@ -55,7 +64,7 @@ class CustomerExtractors(SlotExtractors):
                 start += 1
             if start < end:
                 return start, end
-        for triggers in (FORWARD_TRIGGERS, WEAK_TRIGGERS):
+        for triggers in (self.forward_triggers, WEAK_TRIGGERS):
             for idx, tok in enumerate(toks):
                 if tok.norm not in triggers:
                     continue
@@ -78,10 +87,14 @@ class CustomerExtractors(SlotExtractors):
                 j += 1
             if j < n and (toks[j].is_num or toks[j].norm in LEADING_FOLLOWERS):
                 return 0, k
-        # "... how much ramesh owes", "... tell me if sunil paid"
+        # "... how much ramesh owes", "... tell me if sunil paid", "what is tinku balance" (no apostrophe)
         for i in range(1, n - 1):
-            if self.nameable(toks[i]) and not self.nameable(toks[i - 1]) and toks[i + 1].norm in ENGLISH_VERBS_AFTER_NAME:
+            if self.nameable(toks[i]) and not self.nameable(toks[i - 1]) and toks[i + 1].norm in self.after_name \
+                    and not (toks[i - 1].is_num and toks[i + 1].norm in self.possessed):  # "the 7 pm reminder"
                 return i, i + 1
+            if i >= 2 and self.nameable(toks[i]) and self.nameable(toks[i - 1]) and not self.nameable(toks[i - 2]) \
+                    and toks[i + 1].norm in self.possessed:
+                return i - 1, i + 1
         return None
 
     def _name_before_hint(self, s: Sentence, wala: int) -> tuple[int, int] | None:
@@ -168,10 +181,10 @@ class CustomerExtractors(SlotExtractors):
         for phrase in self.walk_in:
             for i in range(len(norms)):
                 if norms[i:i + len(phrase)] == phrase:
-                    s.used.update(range(i, i + len(phrase)))
                     if "customer" not in ctx and "customer_ref" not in ctx:
+                        s.used.update(range(i, i + len(phrase)))
                         return {"walk_in": True}
-                    return {}
+                    return {}  # "4 ande naveen ke liye cash mein": with a customer, "cash mein" says how the bill is paid
         return {}
 
 

@@ -43,7 +43,12 @@ FLOORS = {
     ("corpus_blind.jsonl", "hi"): (0.89, 0.88),
     ("corpus_blind.jsonl", "en"): (0.90, 0.86),
     # corpus_dev2: the tuning set for issue 9 (first run: intent 52.4%, full 41.1%)
-    ("corpus_dev2.jsonl", "all"): (0.97, 0.94),
+    ("corpus_dev2.jsonl", "all"): (0.99, 0.99),
+    # corpus_dev3: the second tuning set for issue 9, English-first and Devanagari-heavy, recogniser style
+    # (first run: intent 94.4%, full 82.6%)
+    ("corpus_dev3.jsonl", "all"): (0.99, 0.99),
+    ("corpus_dev3.jsonl", "en"): (0.98, 0.98),
+    ("corpus_dev3.jsonl", "hi"): (0.98, 0.98),
 }
 
 

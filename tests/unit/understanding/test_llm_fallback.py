@@ -161,7 +161,7 @@ async def test_without_key_unknown_stays_unknown() -> None:
 
 async def test_unsure_parse_goes_to_the_llm(fake_server: str) -> None:
     """A template match that explains too little of the sentence (`unsure`) is asked of the LLM too."""
-    text = "message tinku tomorrow about his dues"
+    text = "remind tinku that the shop opens late tomorrow because of the festival"
     assert parse(text).get("unsure") is True
     FakeOpenAI.requests.clear()
     u = Understanding(_config(fake_server))

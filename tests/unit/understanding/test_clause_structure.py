@@ -1,0 +1,54 @@
+"""Clause structure: names by English word order, trailing balance questions, comma clauses read once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding import parse
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "customer"),
+    [
+        ("i gave deepak 400", "add_udhaar", "Deepak"),
+        ("what is ramesh balance", "check_balance", "Ramesh"),
+        ("tell me kavita balance", "check_balance", "Kavita"),
+        ("show imran details", "get_customer_info", "Imran"),
+        ("everything about gopal", "get_customer_info", "Gopal"),
+        ("message raju tomorrow", "schedule_reminder", "Raju"),
+        ("दीपक को कल सुबह मैसेज कर देना", "schedule_reminder", "Deepak"),
+    ],
+)
+def test_name_by_word_order(text: str, intent: str, customer: str) -> None:
+    got = parse(text)
+    assert got["intent"] == intent and got["entities"].get("customer") == customer
+
+
+def test_a_time_before_a_possessed_noun_is_not_a_name() -> None:
+    assert "customer" not in parse("cancel the 7 pm reminder")["entities"]
+
+
+@pytest.mark.parametrize("text", ["deepak paid 200 what is his balance now", "deepak ne 500 diye uska balance batao",
+                                  "kavita paid 500, what's her balance now"])
+def test_trailing_balance_question(text: str) -> None:
+    got = parse(text)
+    assert [c["intent"] for c in got["entities"]["commands"]] == ["record_payment", "check_balance"]
+    assert got["entities"]["commands"][1]["entities"] == {"customer_ref": "active"}
+
+
+def test_a_that_clause_is_not_a_balance_question() -> None:
+    got = parse("meena ji ko kal subah yaad dila dijiye ki unka payment baaki hai")
+    assert got["intent"] == "schedule_reminder"
+
+
+def test_cash_mein_after_a_named_bill_is_the_payment_mode() -> None:
+    got = parse("4 ande aur 1 bread naveen bhai ke liye cash mein")
+    assert got["entities"]["payment_mode"] == "cash" and "walk_in" not in got["entities"]
+    assert parse("2 maggi cash mein")["entities"].get("walk_in") is True
+
+
+def test_comma_after_an_amount_separates_clauses() -> None:
+    got = parse("anil paid 600, meena paid 400, and show today's sales")
+    assert [c["intent"] for c in got["entities"]["commands"]] == ["record_payment", "record_payment", "daily_summary"]
+    assert parse("bill for raju 2,500 ka saman")["intent"] != "multi"
+
