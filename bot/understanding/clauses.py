@@ -56,6 +56,10 @@ class Clauses:
         self.modifier_intents = set(st["modifier_intents"])
         self.series = re.compile(st["invoice_series"])
         self.threshold = float(st["coverage"]["threshold"])
+        # two readings close together: another intent's template within rival_margin priority points also
+        # matches; the parse's coverage is then capped at rival_cap (below the threshold: the parse is unsure)
+        self.rival_margin = int(st["coverage"].get("rival_margin", 0))
+        self.rival_cap = float(st["coverage"].get("rival_cap", 1.0))
         self.function_words = set(st["coverage"]["function_words"])
 
     # ------------------------------------------------------------ surface

@@ -30,7 +30,7 @@ _CLAUSE_COMMA = re.compile(r"(?<!\d)[,;]|[,;](?!\d)")
 
 # One parse's memo of clause readings: a clause is read once however many
 # times the sentence-level passes (ellipsis, regrouping, comma clauses) ask.
-_MEMO: ContextVar[dict[tuple[Any, ...], Single] | None] = ContextVar("understanding_memo", default=None)
+_MEMO: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("understanding_memo", default=None)
 
 
 @dataclass
@@ -60,6 +60,7 @@ class Parser:
         self.conj_multi = [c.split() for c in lx["conjunctions"] if " " in c]
         # rules sorted by priority, stable with file order
         self.rules = sorted(self.data.rules, key=lambda r: -r.priority)
+        self._by_feats: dict[frozenset[str], list[Rule]] = {}
 
     # ------------------------------------------------------------ public API
     def parse(self, text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -273,7 +274,7 @@ class Parser:
                     if other is None or "customer" not in other.entities:
                         continue
                     money_like = other.intent in ELLIPTIC and "money" in r.features
-                    time_like = other.intent == "schedule_reminder" and self.times.find_when(segs[n], words, "future")[0] is not None
+                    time_like = other.intent == "schedule_reminder" and self._has_when(words, segs[n])
                     also = other is singles[n - 1] and segs[n][-1].norm == "bhi"  # "sunil ka balance batao aur mohan ka bhi"
                     if money_like or time_like or also:
                         singles[n] = self._single(words, segs[n], force=other.intent)
@@ -352,7 +353,7 @@ class Parser:
             if prev is None or prev.intent == UNKNOWN:
                 continue
             if prev.intent in {"cancel_reminder", "modify_reminder"} and self.cl.renews(seg) \
-                    and self.times.find_when(seg, words, "future")[0] is not None:
+                    and self._has_when(words, seg):
                 got = self._single(words, seg, force="schedule_reminder")
                 if "customer" not in got.entities and "customer" in prev.entities:
                     got.entities["customer"] = prev.entities["customer"]
@@ -406,7 +407,7 @@ class Parser:
         if "customer" in cust:
             feats.add("customer")
         self.ex.walkin(s, {})
-        when, span = self.times.find_when(toks, words, "future")
+        when, span = self._future_when(words, toks)
         if when and span:
             s.when_span = span
         if self.ex.item_list(s):
@@ -422,6 +423,36 @@ class Parser:
         if self.ex.email_value(s):
             feats.add("email")
         return frozenset(feats)
+
+    def _rival(self, best: Rule, rest: list[Rule], text: str) -> bool:
+        """Two readings close together: a template of another intent, within the margin of priority, matches too."""
+        for rule in rest:
+            if rule.priority < best.priority - self.cl.rival_margin:
+                return False
+            if rule.intent != best.intent and rule.pattern.search(text):
+                return True
+        return False
+
+    def _candidates(self, feats: frozenset[str]) -> list[Rule]:
+        """The rules a clause with these features may match, in priority order (at most 2^6 lists, built once)."""
+        got = self._by_feats.get(feats)
+        if got is None:
+            got = self._by_feats[feats] = [r for r in self.rules if r.requires <= feats and not r.forbids & feats]
+        return got
+
+    def _future_when(self, words: list[str], toks: list[Token]) -> tuple[dict[str, Any] | None, tuple[int, int] | None]:
+        """The clause's time read in the future tense, once per parse."""
+        memo = _MEMO.get()
+        if memo is None:
+            return self.times.find_when(toks, words, "future")
+        key = ("when", id(words), *((t.norm, t.start) for t in toks))
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = self.times.find_when(toks, words, "future")
+        return got  # type: ignore[return-value]
+
+    def _has_when(self, words: list[str], toks: list[Token]) -> bool:
+        return self._future_when(words, toks)[0] is not None
 
     def _single(self, words: list[str], toks: list[Token], force: str | None = None) -> Single:
         memo = _MEMO.get()
@@ -443,19 +474,20 @@ class Parser:
         span: tuple[int, int] | None = None
         if force is not None:
             best = next(r for r in self.rules if r.intent == force)
-        else:
-            for rule in self.rules:
-                if not rule.requires <= feats or rule.forbids & feats:
-                    continue
+        rival = False
+        if force is None:
+            cands = self._candidates(feats)
+            for n, rule in enumerate(cands):
                 match = rule.pattern.search(text)
                 if match:
                     best, span = rule, match.span()
+                    rival = self._rival(rule, cands[n + 1:], text)
                     break
-        if force is None:
             other = self.cl.redirect(best.intent if best else None, toks, feats,
-                                     lambda: self.times.find_when(toks, words, "future")[0] is not None)
+                                     lambda: self._has_when(words, toks))
             if other is not None and (best is None or other != best.intent):
                 best = next(r for r in self.rules if r.intent == other)
+                rival = False  # the clause's structure decided between the readings
         if best is None:
             return Single(UNKNOWN, {}, None, feats)
         if not best.consumes_negation and any(t.norm in self.negations for t in toks):
@@ -473,6 +505,8 @@ class Parser:
             got = self.ex.registry[name](s, {**ctx, **ents})
             ents.update(got)
         cov = self.cl.coverage(toks, text, span, s, ents)
+        if rival:
+            cov = min(cov, self.cl.rival_cap)
         return Single(best.intent, ents, best, feats, cov)
 
     # -------------------------------------------------------------- context

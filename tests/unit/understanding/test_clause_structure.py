@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.understanding import parse
+from bot.understanding.data import Rule, load
+from bot.understanding.parser import Parser
 
 
 @pytest.mark.parametrize(
@@ -52,3 +56,13 @@ def test_comma_after_an_amount_separates_clauses() -> None:
     assert [c["intent"] for c in got["entities"]["commands"]] == ["record_payment", "record_payment", "daily_summary"]
     assert parse("bill for raju 2,500 ka saman")["intent"] != "multi"
 
+
+
+def test_two_readings_close_together_are_unsure() -> None:
+    """A template of another intent at the same priority matching the same clause: the parse is unsure."""
+    plain = Parser()
+    assert not plain.parse("vikas ka balance batao").get("unsure")
+    data = load()
+    data.rules.append(Rule("list_outstanding", re.compile(r"\bbalance\b"), "test", 55, frozenset(), frozenset(), False))
+    got = Parser(data).parse("vikas ka balance batao")
+    assert got["intent"] == "check_balance" and got["unsure"] is True
