@@ -32,22 +32,29 @@ _EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
 _UNIT_SUFFIX = re.compile(r"\b(\d+(?:\.\d+)?)(kg|kgs|g|gm|gms|ml|l|ltr|kilo|litre|liter)\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 _KEEP = re.compile(r"[^\w@:.\-\u0900-\u097F]+")
+_DOTS = re.compile(r"(?<!\d)[.:]|[.:](?!\d)")
+_DASHES = re.compile(r"^-+|-+$")
+# amounts, currency and English contractions, in this order
+_REWRITES = [(re.compile(p), r) for p, r in (
+    (r"\brs\.", " rs "),
+    (r"(\d)\s*/-", r"\1 "),
+    (r"\b(rs|inr)\.?(?=\d)", r"\1 "),
+    (r"(\d)(rs|rupees|rupaye|inr)\b", r"\1 \2"),
+    (r"\b(\d+(?:\.\d+)?)k\b", r"\1 thousand"),
+    (r"(?<=\d),(?=\d{2,3}\b)", ""),
+    (r"(?<=\d),(?=\d{2,3}\b)", ""),
+    (r"\b(what|that|it|he|she|there|who|here|where|how)'s\b", r"\1 is"),
+    (r"\blet's\b", "let us"),
+    (r"(\w)'s\b", r"\1 ka"),
+)]
 
 
 def _pre_clean(text: str) -> tuple[str, list[str]]:
     """Lower-case, protect emails/amounts/times, split into surface words."""
     t = text.lower().replace("\u200d", "").replace("\u200c", "")
     t = t.replace("%", " percent ").replace("₹", " rs ").replace("p&l", " pnl ").replace("&", " and ")
-    t = re.sub(r"\brs\.", " rs ", t)
-    t = re.sub(r"(\d)\s*/-", r"\1 ", t)
-    t = re.sub(r"\b(rs|inr)\.?(?=\d)", r"\1 ", t)
-    t = re.sub(r"(\d)(rs|rupees|rupaye|inr)\b", r"\1 \2", t)
-    t = re.sub(r"\b(\d+(?:\.\d+)?)k\b", r"\1 thousand", t)
-    t = re.sub(r"(?<=\d),(?=\d{2,3}\b)", "", t)
-    t = re.sub(r"(?<=\d),(?=\d{2,3}\b)", "", t)
-    t = re.sub(r"\b(what|that|it|he|she|there|who|here|where|how)'s\b", r"\1 is", t)
-    t = re.sub(r"\blet's\b", "let us", t)
-    t = re.sub(r"(\w)'s\b", r"\1 ka", t)
+    for pattern, repl in _REWRITES:
+        t = pattern.sub(repl, t)
     t = t.replace("'", "")
     t = t.replace("।", " ").replace("॥", " ")
     emails: list[str] = []
@@ -64,9 +71,12 @@ def _pre_clean(text: str) -> tuple[str, list[str]]:
         if w.startswith("zzemail") and w.endswith("zz"):
             words.append(emails[int(w[7:-2])])
             continue
+        if "." not in w and ":" not in w and "-" not in w:
+            words.append(w)
+            continue
         # dots and colons only survive inside numbers (1.5, 7:30)
-        w = re.sub(r"(?<!\d)[.:]|[.:](?!\d)", " ", w).strip()
-        w = re.sub(r"^-+|-+$", "", w)
+        w = _DOTS.sub(" ", w).strip()
+        w = _DASHES.sub("", w)
         words.extend(w.split())
     return t, words
 

@@ -20,6 +20,7 @@ from bot.understanding.entities import Extractors, Sentence
 from bot.understanding.normalize import Token, tokenize
 from bot.understanding.numbers import NumberFolder
 from bot.understanding.timeexpr import TimeParser, resolve_when
+from bot.understanding.triggers import trigger_words, words_of
 
 UNKNOWN = "unknown"
 _NAME_PARTICLES = frozenset({"ko", "ka", "ki", "ke", "ne"})
@@ -60,7 +61,16 @@ class Parser:
         self.conj_multi = [c.split() for c in lx["conjunctions"] if " " in c]
         # rules sorted by priority, stable with file order
         self.rules = sorted(self.data.rules, key=lambda r: -r.priority)
-        self._by_feats: dict[frozenset[str], list[Rule]] = {}
+        self._by_feats: dict[frozenset[str], frozenset[int]] = {}
+        # templates indexed by the words they cannot match without (bot.understanding.triggers)
+        self._always: list[int] = []
+        self._by_word: dict[str, list[int]] = {}
+        for n, rule in enumerate(self.rules):
+            words = trigger_words(rule.pattern)
+            if words is None:
+                self._always.append(n)
+            for w in words or ():
+                self._by_word.setdefault(w, []).append(n)
 
     # ------------------------------------------------------------ public API
     def parse(self, text: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -433,12 +443,16 @@ class Parser:
                 return True
         return False
 
-    def _candidates(self, feats: frozenset[str]) -> list[Rule]:
-        """The rules a clause with these features may match, in priority order (at most 2^6 lists, built once)."""
-        got = self._by_feats.get(feats)
-        if got is None:
-            got = self._by_feats[feats] = [r for r in self.rules if r.requires <= feats and not r.forbids & feats]
-        return got
+    def _candidates(self, feats: frozenset[str], text: str) -> list[Rule]:
+        """The rules this clause may match, in priority order: its features allow them and it has their words."""
+        allowed = self._by_feats.get(feats)
+        if allowed is None:  # at most 2^6 feature sets, each worked out once
+            allowed = self._by_feats[feats] = frozenset(
+                n for n, r in enumerate(self.rules) if r.requires <= feats and not r.forbids & feats)
+        pos = set(self._always)
+        for w in words_of(text):
+            pos.update(self._by_word.get(w, ()))
+        return [self.rules[n] for n in sorted(pos & allowed)]
 
     def _future_when(self, words: list[str], toks: list[Token]) -> tuple[dict[str, Any] | None, tuple[int, int] | None]:
         """The clause's time read in the future tense, once per parse."""
@@ -476,7 +490,7 @@ class Parser:
             best = next(r for r in self.rules if r.intent == force)
         rival = False
         if force is None:
-            cands = self._candidates(feats)
+            cands = self._candidates(feats, text)
             for n, rule in enumerate(cands):
                 match = rule.pattern.search(text)
                 if match:

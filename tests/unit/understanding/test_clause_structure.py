@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from bot.understanding import parse
 from bot.understanding.data import Rule, load
+from bot.understanding.evaluation import load_corpus
+from bot.understanding.normalize import tokenize
 from bot.understanding.parser import Parser
+from bot.understanding.triggers import trigger_words, words_of
+
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,20 @@ def test_two_readings_close_together_are_unsure() -> None:
     data.rules.append(Rule("list_outstanding", re.compile(r"\bbalance\b"), "test", 55, frozenset(), frozenset(), False))
     got = Parser(data).parse("vikas ka balance batao")
     assert got["intent"] == "check_balance" and got["unsure"] is True
+
+
+def test_trigger_words_never_skip_a_template_that_matches() -> None:
+    """The word index is only a shortcut: a template skipped for a clause could not have matched it."""
+    data = load()
+    index = [(r, trigger_words(r.pattern)) for r in data.rules]
+    assert sum(t is None for _, t in index) < len(index) // 4  # most templates are indexed
+    rows = load_corpus(DATA / "corpus_dev2.jsonl") + load_corpus(DATA / "corpus_dev3.jsonl")
+    for row in rows:
+        norms = [t.norm for t in tokenize(row["text"], data)[1]]
+        for i in range(len(norms)):
+            for j in range(i + 1, min(len(norms), i + 6) + 1):
+                text = " ".join(norms[i:j])
+                words = words_of(text)
+                for rule, trig in index:
+                    if trig is not None and trig.isdisjoint(words):
+                        assert not rule.pattern.search(text), (rule.source, text)
