@@ -115,7 +115,7 @@ def tokenize(text: str, data: Data) -> tuple[list[str], list[Token]]:
                 r = to_roman(w)
             romans.append(r)
         else:
-            romans.append(_ORDINAL.sub(r"\1", w))
+            romans.append(_ORDINAL.sub(r"\1", w) if w[:1].isdigit() else w)
 
     # expand romans that are several words (map values with spaces)
     base: list[Token] = []

@@ -10,6 +10,7 @@ fifty" = 250. "do" is a number only where a number fits (not in "kar do").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.understanding.data import Data
 from bot.understanding.normalize import Token
@@ -18,6 +19,7 @@ _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 _DOUBLE = re.compile(r"(.)\1")
 
 
+@lru_cache(maxsize=8192)
 def spelling_key(word: str) -> str:
     """Fold spelling variants of a number word: chalees/chaalis -> chalis, pachchees/pacchis -> pachis."""
     w = word.replace("aa", "a").replace("ee", "i").replace("oo", "u").replace("chh", "ch").replace("w", "v")

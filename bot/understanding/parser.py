@@ -59,6 +59,9 @@ class Parser:
         self.fillers = set(lx.get("fillers", []))
         self.conj_single = {c for c in lx["conjunctions"] if " " not in c}
         self.conj_multi = [c.split() for c in lx["conjunctions"] if " " in c]
+        self.conj_first = {c[0] for c in self.conj_multi}
+        self.marker_first = {m[0] for m in self.markers}
+        self._day_words = self.times.days.keys() | self.times.weekdays.keys()
         # rules sorted by priority, stable with file order
         self.rules = sorted(self.data.rules, key=lambda r: -r.priority)
         self._by_feats: dict[frozenset[str], frozenset[int]] = {}
@@ -136,7 +139,7 @@ class Parser:
         """'2 maggi nahi nahi 3' -> '3 maggi'; 'rahul ko sorry mohan ko' -> 'mohan ko'; '5 kilo nahi 6 kilo', 'kal nahi parso'."""
         toks = self._single_nahi(toks)
         changed = True
-        while changed:
+        while changed and not self.marker_first.isdisjoint(t.norm for t in toks):
             changed = False
             norms = [t.norm for t in toks]
             for m in self.markers:
@@ -170,7 +173,7 @@ class Parser:
 
     def _single_nahi(self, toks: list[Token]) -> list[Token]:
         """A lone "nahi"/"no" between two values of the same kind is a correction, not a negation."""
-        days = self.times.days.keys() | self.times.weekdays.keys()
+        days = self._day_words
         i = 1
         while i < len(toks) - 1:
             if toks[i].norm in {"nahi", "no"} and toks[i + 1].norm not in {"nahi", "no"} and toks[i - 1].norm not in {"nahi", "no"}:
@@ -212,10 +215,11 @@ class Parser:
         i = 0
         while i < len(toks):
             hit = 0
-            for c in self.conj_multi:
-                if [t.norm for t in toks[i:i + len(c)]] == c:
-                    hit = len(c)
-                    break
+            if toks[i].norm in self.conj_first:
+                for c in self.conj_multi:
+                    if [t.norm for t in toks[i:i + len(c)]] == c:
+                        hit = len(c)
+                        break
             if not hit and toks[i].norm in self.conj_single:
                 hit = 1
             if hit:

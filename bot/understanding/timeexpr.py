@@ -90,6 +90,11 @@ class TimeParser:
         self.past = set(t["past_markers"])
         self.future = set(t["future_markers"])
         self.replace_words = {"jagah", "bajaye", "instead"}
+        # unions the per-token reader asks about, built once
+        self._ampm_words = self.am | self.pm
+        self._clock_tail = self.hour_words | self._ampm_words
+        self._rel_units = self.minute_words | self.hour_units
+        self._every_units = self.day_units | {"mahine", "hafte", "week", "month"}
 
     # ------------------------------------------------------------------ when
     def _piece(self, toks: list[Token], i: int, state: dict[str, Any]) -> int:
@@ -104,7 +109,7 @@ class TimeParser:
         if t in {"har", "every", "each"} and i + 1 < n and toks[i + 1].norm in self.weekdays:
             state["recurrence"] = {"freq": "weekly", "interval": 1, "weekday": self.weekdays[toks[i + 1].norm]}
             return i + 2
-        if t in {"har", "every"} and i + 2 < n and toks[i + 1].is_num and toks[i + 2].norm in self.day_units | {"mahine", "hafte", "week", "month"}:
+        if t in {"har", "every"} and i + 2 < n and toks[i + 1].is_num and toks[i + 2].norm in self._every_units:
             freq = {"mahine": "monthly", "hafte": "weekly", "week": "weekly", "month": "monthly"}.get(toks[i + 2].norm, "daily")
             state["recurrence"] = {"freq": freq, "interval": int(toks[i + 1].value or 1)}
             return i + 3
@@ -134,8 +139,8 @@ class TimeParser:
         if clock is not None:
             hour, j = clock
             state["_hour"] = hour
-            while j < n and toks[j].norm in self.hour_words | self.am | self.pm:
-                if toks[j].norm in self.am | self.pm:
+            while j < n and toks[j].norm in self._clock_tail:
+                if toks[j].norm in self._ampm_words:
                     state["_ampm"] = "am" if toks[j].norm in self.am else "pm"
                 j += 1
             return j
@@ -144,8 +149,8 @@ class TimeParser:
             state["_hour"] = int(m.group(1)) + int(m.group(2)) / 60
             state["_clock_minute"] = int(m.group(2))
             j = i + 1
-            while j < n and toks[j].norm in self.hour_words | self.am | self.pm:
-                if toks[j].norm in self.am | self.pm:
+            while j < n and toks[j].norm in self._clock_tail:
+                if toks[j].norm in self._ampm_words:
                     state["_ampm"] = "am" if toks[j].norm in self.am else "pm"
                 j += 1
             return j
@@ -161,7 +166,7 @@ class TimeParser:
         if t in self.rel_before and i + 1 < n and count_at(i + 1) is not None:
             lead = True
             j = i + 1
-        if j < n and count_at(j) is not None and j + 1 < n and toks[j + 1].norm in self.minute_words | self.hour_units:
+        if j < n and count_at(j) is not None and j + 1 < n and toks[j + 1].norm in self._rel_units:
             unit = toks[j + 1].norm
             k = j + 2
             trail = k < n and toks[k].norm in self.rel_after
@@ -175,11 +180,11 @@ class TimeParser:
                 dotted = _DOTTED.match(toks[i].roman) if toks[i].end - toks[i].start == 1 else None
                 state["_hour"] = int(dotted.group(1)) + int(dotted.group(2)) / 60 if dotted and int(dotted.group(2)) < 60 else v
                 j = i + 2
-                if j < n and toks[j].norm in self.am | self.pm:
+                if j < n and toks[j].norm in self._ampm_words:
                     state["_ampm"] = "am" if toks[j].norm in self.am else "pm"
                     j += 1
                 return j
-            if i + 1 < n and toks[i + 1].norm in self.am | self.pm and v <= 12:
+            if i + 1 < n and toks[i + 1].norm in self._ampm_words and v <= 12:
                 dotted = _DOTTED.match(toks[i].roman) if toks[i].end - toks[i].start == 1 else None
                 state["_hour"] = int(dotted.group(1)) + int(dotted.group(2)) / 60 if dotted and int(dotted.group(2)) < 60 else v
                 state["_ampm"] = "am" if toks[i + 1].norm in self.am else "pm"
@@ -200,7 +205,7 @@ class TimeParser:
         """Clock times the recogniser spells out: "5 30 pm" / "7 45 baje", "half past six", "quarter to seven"."""
         n = len(toks)
         t = toks[i]
-        if (t.is_num and i + 2 < n and toks[i + 1].is_num and toks[i + 2].norm in self.hour_words | self.am | self.pm
+        if (t.is_num and i + 2 < n and toks[i + 1].is_num and toks[i + 2].norm in self._clock_tail
                 and _DIGITS2.match(toks[i + 1].roman) and int(toks[i + 1].roman) < 60 and float(t.value or 0).is_integer()
                 and 1 <= (t.value or 0) <= 12):
             return float(t.value or 0) + int(toks[i + 1].roman) / 60, i + 2

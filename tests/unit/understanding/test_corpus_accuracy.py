@@ -37,11 +37,12 @@ FLOORS = {
     # corpus_fresh3: written after the second round of fixes, before running it (first run: 100%)
     ("corpus_fresh3.jsonl", "all"): (0.98, 0.98),
     # corpus_blind: 356 sentences in other shopkeepers' styles, held out of all tuning (issue 9)
-    # (first run: intent 75.8%, full 69.7%; tuned on corpus_dev2 only)
-    ("corpus_blind.jsonl", "all"): (0.92, 0.89),
+    # (first run: intent 75.8%, full 69.7%; tuned on corpus_dev2 only: 92.1% / 89.9%;
+    # then on corpus_dev2 + corpus_dev3, measured once at the end: 93.5% / 91.9%)
+    ("corpus_blind.jsonl", "all"): (0.93, 0.91),
     ("corpus_blind.jsonl", "hinglish"): (0.93, 0.92),
-    ("corpus_blind.jsonl", "hi"): (0.89, 0.88),
-    ("corpus_blind.jsonl", "en"): (0.90, 0.86),
+    ("corpus_blind.jsonl", "hi"): (0.92, 0.91),
+    ("corpus_blind.jsonl", "en"): (0.93, 0.91),
     # corpus_dev2: the tuning set for issue 9 (first run: intent 52.4%, full 41.1%)
     ("corpus_dev2.jsonl", "all"): (0.99, 0.99),
     # corpus_dev3: the second tuning set for issue 9, English-first and Devanagari-heavy, recogniser style
@@ -49,6 +50,7 @@ FLOORS = {
     ("corpus_dev3.jsonl", "all"): (0.99, 0.99),
     ("corpus_dev3.jsonl", "en"): (0.98, 0.98),
     ("corpus_dev3.jsonl", "hi"): (0.98, 0.98),
+    ("corpus_dev3.jsonl", "hinglish"): (0.96, 0.96),
 }
 
 
