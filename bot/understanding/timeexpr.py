@@ -95,6 +95,9 @@ class TimeParser:
         self._clock_tail = self.hour_words | self._ampm_words
         self._rel_units = self.minute_words | self.hour_units
         self._every_units = self.day_units | {"mahine", "hafte", "week", "month"}
+        # the words (besides numbers and clock times) a time piece can start with, branch by branch of _piece
+        self._starters = (set(self.recurrence_by_first) | {"har", "every", "each", "quarter", "a", "an"}
+                          | self.days.keys() | self.parts.keys() | self.weekdays.keys() | self.rel_before)
 
     # ------------------------------------------------------------------ when
     def _piece(self, toks: list[Token], i: int, state: dict[str, Any]) -> int:
@@ -229,6 +232,10 @@ class TimeParser:
         i = 0
         n = len(toks)
         while i < n:
+            t = toks[i]
+            if not (t.is_num or t.norm in self._starters or ":" in t.norm):
+                i += 1  # no time piece starts with this word (see _piece)
+                continue
             state: dict[str, Any] = {}
             j = self._piece(toks, i, state)
             if j == i:
