@@ -121,6 +121,26 @@ async def make_shop(
     return shop_id
 
 
+class _OneConnection:
+    """A pool of one: the caller's connection, so `Books` writes where the test reads."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def acquire(self) -> asyncpg.Connection:
+        return self._conn
+
+    async def release(self, conn: asyncpg.Connection) -> None:
+        return None
+
+
+def books_on(conn: asyncpg.Connection) -> Any:
+    from business.books import Books
+    from db.uow import PostgresUnitOfWorkFactory
+
+    return Books(PostgresUnitOfWorkFactory(_OneConnection(conn)))  # type: ignore[arg-type]
+
+
 async def make_customer(
     conn: asyncpg.Connection,
     shop_id: int,
@@ -130,17 +150,12 @@ async def make_customer(
     opted_in: bool = True,
     phone: str | None = None,
 ) -> int:
+    """A customer made by the books: what they owe is an opening-balance ledger entry, not a bare number."""
     phone = phone or "+9198" + "".join(secrets.choice("0123456789") for _ in range(8))
-    customer_id: int = await conn.fetchval(
-        """INSERT INTO customers (shop_id, name, phone, whatsapp_opt_in, balance_paise)
-           VALUES ($1, $2, $3, $4, $5) RETURNING id""",
-        shop_id,
-        name,
-        phone,
-        opted_in,
-        balance_paise,
+    customer = await books_on(conn).add_customer(
+        shop_id, name, phone=phone, whatsapp_opt_in=opted_in, opening_balance_paise=balance_paise,
     )
-    return customer_id
+    return int(customer.id)
 
 
 async def make_reminder(
