@@ -8,26 +8,24 @@ Pure and reentrant: all per-call facts come in through `context`.
 
 from __future__ import annotations
 
-import re
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from bot.understanding.clauses import Clauses
+from bot.understanding.commas import drop_marks, mark_commas, same_kind
+from bot.understanding.context import CallContext
+from bot.understanding.corrections import SelfCorrections
 from bot.understanding.data import Data, Rule, default_data
 from bot.understanding.entities import Extractors, Sentence
 from bot.understanding.normalize import Token, tokenize
 from bot.understanding.numbers import NumberFolder
-from bot.understanding.timeexpr import TimeParser, resolve_when
+from bot.understanding.timeexpr import TimeParser
 from bot.understanding.triggers import trigger_words, words_of
 
 UNKNOWN = "unknown"
-_NAME_PARTICLES = frozenset({"ko", "ka", "ki", "ke", "ne"})
 ELLIPTIC = frozenset({"add_udhaar", "record_payment"})
 GREETING_WORDS = {"namaste", "namaskar", "hello", "hi", "hey", "pranam", "helo", "hallo"}
-# A clause boundary: a comma or semicolon that is not inside a number ("2,500")
-_CLAUSE_COMMA = re.compile(r"(?<!\d)[,;]|[,;](?!\d)")
 
 # One parse's memo of clause readings: a clause is read once however many
 # times the sentence-level passes (ellipsis, regrouping, comma clauses) ask.
@@ -60,8 +58,8 @@ class Parser:
         self.conj_single = {c for c in lx["conjunctions"] if " " not in c}
         self.conj_multi = [c.split() for c in lx["conjunctions"] if " " in c]
         self.conj_first = {c[0] for c in self.conj_multi}
-        self.marker_first = {m[0] for m in self.markers}
-        self._day_words = self.times.days.keys() | self.times.weekdays.keys()
+        self.corrections = SelfCorrections(self.markers, self.times.days.keys() | self.times.weekdays.keys(), self.ex)
+        self.context = CallContext(self.ex, self.times)
         # rules sorted by priority, stable with file order
         self.rules = sorted(self.data.rules, key=lambda r: -r.priority)
         self._by_feats: dict[frozenset[str], frozenset[int]] = {}
@@ -83,16 +81,16 @@ class Parser:
         try:
             cuts: list[int] = []
             if "," in text or ";" in text:
-                text, cuts = _mark_commas(text)
+                text, cuts = mark_commas(text)
             words, toks = tokenize(text, self.data)
             if cuts:
-                words, toks, starts = _drop_marks(words, toks)
+                words, toks, starts = drop_marks(words, toks)
             toks = self.numbers.fold(toks)
-            toks = self._corrections(toks)
+            toks = self.corrections.apply(toks)
             result = self._parse_tokens(words, toks)
             if cuts:
                 result = self._clauses(words, toks, starts, result)
-            result = self._apply_context(result, words, toks, context)
+            result = self.context.apply(result, words, toks, context)
             return self._mark_coverage(result)
         finally:
             _MEMO.reset(token)
@@ -130,85 +128,11 @@ class Parser:
                 return whole
             found.extend(got["entities"]["commands"] if got["intent"] == "multi" else [got])
         had = len(whole["entities"]["commands"]) if whole["intent"] == "multi" else 1
-        if len(found) <= had or any(_same_kind(a, b) for a, b in zip(found, found[1:], strict=False)):
+        if len(found) <= had or any(same_kind(a, b) for a, b in zip(found, found[1:], strict=False)):
             return whole
         return {"intent": "multi", "entities": {"commands": found}}
 
     # ------------------------------------------------------- self-correction
-    def _corrections(self, toks: list[Token]) -> list[Token]:
-        """'2 maggi nahi nahi 3' -> '3 maggi'; 'rahul ko sorry mohan ko' -> 'mohan ko'; '5 kilo nahi 6 kilo', 'kal nahi parso'."""
-        toks = self._single_nahi(toks)
-        changed = True
-        while changed and not self.marker_first.isdisjoint(t.norm for t in toks):
-            changed = False
-            norms = [t.norm for t in toks]
-            for m in self.markers:
-                for k in range(1, len(norms) - len(m) + 1):
-                    if norms[k:k + len(m)] != m or k + len(m) >= len(norms):
-                        continue
-                    rest = toks[k + len(m):]
-                    before = toks[:k]
-                    if rest[0].is_num:
-                        j = max((i for i, t in enumerate(before) if t.is_num), default=None)
-                        if j is None:
-                            toks = before + rest
-                        else:
-                            between = [t.norm for t in before[j + 1:]]
-                            tail = rest[1:]
-                            drop = 0
-                            while drop < len(between) and drop < len(tail) and tail[drop].norm == between[drop]:
-                                drop += 1
-                            toks = before[:j] + [rest[0]] + before[j + 1:] + tail[drop:]
-                    else:
-                        # a replaced word (and its particle): drop the same shape before the marker
-                        if len(rest) >= 2 and k >= 2 and rest[1].norm == before[-1].norm:
-                            toks = before[:-2] + rest
-                        else:
-                            toks = before[:-1] + rest
-                    changed = True
-                    break
-                if changed:
-                    break
-        return toks
-
-    def _single_nahi(self, toks: list[Token]) -> list[Token]:
-        """A lone "nahi"/"no" between two values of the same kind is a correction, not a negation."""
-        days = self._day_words
-        i = 1
-        while i < len(toks) - 1:
-            if toks[i].norm in {"nahi", "no"} and toks[i + 1].norm not in {"nahi", "no"} and toks[i - 1].norm not in {"nahi", "no"}:
-                nxt = toks[i + 1]
-                if nxt.is_num:
-                    prev = [j for j in range(max(0, i - 3), i) if toks[j].is_num]
-                    if prev:
-                        j = prev[-1]
-                        between = [t.norm for t in toks[j + 1:i]]
-                        tail = toks[i + 2:]
-                        drop = 0
-                        while drop < len(between) and drop < len(tail) and tail[drop].norm == between[drop]:
-                            drop += 1
-                        toks = toks[:j] + [nxt] + toks[j + 1:i] + tail[drop:]
-                        continue
-                if nxt.norm in days and toks[i - 1].norm in days:
-                    toks = toks[:i - 1] + toks[i + 1:]
-                    continue
-                # "mohan sharma nahi mohan gupta ka balance": a two-word name replaces a two-word name
-                if i >= 2 and i + 3 < len(toks) and toks[i + 3].norm in _NAME_PARTICLES \
-                        and all(self.ex.nameable(t) for t in (toks[i - 2], toks[i - 1], nxt, toks[i + 2])):
-                    toks = toks[:i - 2] + toks[i + 1:]
-                    continue
-                # "rahul nahi mohan ko ..." / "rahul ko nahi mohan ko ...": the second name replaces the first
-                after = toks[i + 2].norm if i + 2 < len(toks) else ""
-                if self.ex.nameable(nxt) and after in _NAME_PARTICLES:
-                    if self.ex.nameable(toks[i - 1]):
-                        toks = toks[:i - 1] + toks[i + 1:]
-                        continue
-                    if i >= 2 and toks[i - 1].norm == after and self.ex.nameable(toks[i - 2]):
-                        toks = toks[:i - 2] + toks[i + 1:]
-                        continue
-            i += 1
-        return toks
-
     # ----------------------------------------------------------- segmenting
     def _split(self, toks: list[Token]) -> list[list[Token]]:
         segs: list[list[Token]] = [[]]
@@ -528,101 +452,6 @@ class Parser:
         return Single(best.intent, ents, best, feats, cov)
 
     # -------------------------------------------------------------- context
-    def _apply_context(self, result: dict[str, Any], words: list[str], toks: list[Token], context: dict[str, Any]) -> dict[str, Any]:
-        pending = context.get("pending")
-        if result["intent"] == UNKNOWN and isinstance(pending, dict) and pending.get("intent"):
-            filled = self._fill_pending(pending, words, toks)
-            if filled:
-                result = filled
-        now = context.get("now")
-        if now is not None:
-            if isinstance(now, str):
-                now = datetime.fromisoformat(now)
-            tz = context.get("timezone") or "Asia/Kolkata"
-            cmds = result["entities"]["commands"] if result["intent"] == "multi" else [result]
-            for cmd in cmds:
-                when = cmd["entities"].get("when")
-                if isinstance(when, dict):
-                    at = resolve_when(when, now, tz)
-                    if at is not None:
-                        when["at"] = at.isoformat()
-        return result
-
-    def _fill_pending(self, pending: dict[str, Any], words: list[str], toks: list[Token]) -> dict[str, Any] | None:
-        """A fragment answering the bot's question ("500", "Rahul", "kal subah") completes the pending command."""
-        ents = dict(pending.get("entities") or {})
-        missing = pending.get("missing") or pending.get("expecting")
-        wanted = [missing] if isinstance(missing, str) else list(missing or [])
-        s = Sentence(toks, words)
-        added = False
-        for slot in wanted:
-            if slot == "amount":
-                got = self.ex.amount(s, {})
-                if got:
-                    ents.update(got)
-                    added = True
-            elif slot == "customer":
-                span = self.ex.find_customer(s)
-                if span is None and toks and all(self.ex.nameable(t) or t.norm in self.ex.honorifics for t in toks):
-                    span = (0, len([t for t in toks if t.norm not in self.ex.honorifics]))
-                if span:
-                    ents["customer"] = self.ex.title(toks[span[0]:span[1]])
-                    ents.pop("customer_ref", None)
-                    added = True
-            elif slot == "when":
-                when, _ = self.times.find_when(toks, words, "future")
-                if when:
-                    ents["when"] = when
-                    added = True
-            elif slot in {"quantity", "items"}:
-                items = self.ex.item_list(s)
-                if items:
-                    ents["items"] = items
-                    added = True
-            elif slot == "product":
-                got = self.ex.stock_query(s, {})
-                if "product" in got:
-                    ents["product"] = got["product"]
-                    added = True
-        if not added:
-            return None
-        return {"intent": pending["intent"], "entities": ents}
-
-
-def _mark_commas(text: str) -> tuple[str, list[int]]:
-    """Clause commas become a marker word, so the sentence is tokenised once for both readings."""
-    marked, n = _CLAUSE_COMMA.subn(" zzclausezz ", text)
-    return marked, [1] * n
-
-
-def _drop_marks(words: list[str], toks: list[Token]) -> tuple[list[str], list[Token], list[int]]:
-    """Remove the comma markers; returns the words, the tokens (re-indexed) and where each clause starts."""
-    keep: list[str] = []
-    shift: list[int] = []
-    starts: list[int] = []
-    for w in words:
-        shift.append(len(keep))
-        if w == "zzclausezz":
-            if keep and (not starts or starts[-1] != len(keep)):
-                starts.append(len(keep))
-            continue
-        keep.append(w)
-    shift.append(len(keep))
-    out = []
-    for t in toks:
-        if t.norm == "zzclausezz":
-            continue
-        out.append(Token(t.norm, t.roman, shift[t.start], shift[t.end - 1] + 1, t.value) if t.end > t.start else t)
-    return keep, out, [s for s in starts if s < len(keep)]
-
-
-def _same_kind(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Two clauses that are one command said twice ("haan, pakka kar do") or one bill's items."""
-    if a["intent"] != b["intent"]:
-        return False
-    return a["intent"] == "create_invoice" or not a["entities"] or not b["entities"]
-
-
 _PARSER: Parser | None = None
 
 
