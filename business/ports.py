@@ -98,6 +98,13 @@ class ShopRepository(Protocol):
         """The shop, the phone row and its pin hash."""
         ...
 
+    async def pin_attempts(self, shop_id: int, phone: str) -> tuple[int, datetime | None]:
+        """Wrong PINs in a row from `phone` for this shop, and until when it is locked out (row locked)."""
+        ...
+
+    async def set_pin_attempts(self, shop_id: int, phone: str, failures: int, locked_until: datetime | None) -> None:
+        ...
+
 
 class CustomerRepository(Protocol):
     async def add(

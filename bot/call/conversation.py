@@ -300,12 +300,18 @@ class Conversation:
         pin, st.pin_digits = st.pin_digits, ""
         o = self._outcome("PIN", "dtmf")
         o.intent = "pin"
-        if pin and await self._books.verify_pin(st.caller_phone, pin):
+        check = await self._books.check_pin(st.caller_phone, pin) if pin else None
+        if check is not None and check.ok:
             st.needs_pin = False
             o.result = {"pin": "ok"}
             return self._reply(o, "pin_ok", name=self._greeting_name)
         st.pin_failures += 1
         o.result = {"pin": "wrong", "failures": st.pin_failures}
+        if check is not None and check.locked_at(self._clock.now()):
+            # Locked across calls for this number (business.pin_lockout): no more tries on this call.
+            o.result = {"pin": "locked"}
+            o.end_call = True
+            return self._reply(o, "pin_locked")
         if st.pin_failures >= 3:
             o.end_call = True
             return self._reply(o, "pin_locked")

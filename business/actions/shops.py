@@ -12,6 +12,7 @@ from business.actions.runner import ActionRunner
 from business.errors import ShopNotFound, ValidationError
 from business.models import CallerShop, Shop, ShopPhone
 from business.phones import mask_phone, normalize_phone
+from business.pin_lockout import PinCheck, lock_for
 from business.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -97,18 +98,44 @@ class ShopActions(ActionRunner):
         return CallerShop(shop=shop, phone=row.phone, role=row.role, has_pin=row.has_pin)
 
     async def verify_pin(self, phone: str, pin: str) -> bool:
-        """True when the phone has no PIN set or the PIN matches; False otherwise (or unknown phone)."""
+        """True when the phone has no PIN set or the PIN matches (see `check_pin`)."""
+        return (await self.check_pin(phone, pin)).ok
+
+    async def check_pin(self, phone: str, pin: str) -> PinCheck:
+        """A PIN keyed in from `phone`: accepted when the phone has no PIN or it matches.
+
+        Wrong PINs are counted across calls per (shop, calling number) and lock
+        that number out for a growing time (business.pin_lockout); while locked
+        no PIN is even compared. One transaction: two calls racing count twice.
+        """
         try:
             e164 = normalize_phone(phone)
         except ValidationError:
-            return False
-        found = await self._read(lambda uow: uow.shops.by_phone(e164))
-        if found is None:
-            return False
-        stored = found[2]
-        if stored is None:
-            return True
-        return await asyncio.to_thread(credentials.check_pin, str(pin).strip(), stored)
+            return PinCheck(ok=False)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            found = await uow.shops.by_phone(e164)
+            if found is None:
+                return PinCheck(ok=False)
+            shop, _phone, stored = found
+            if stored is None:
+                return PinCheck(ok=True)
+            failures, locked_until = await uow.shops.pin_attempts(shop.id, e164)
+            if locked_until is not None and locked_until > now:
+                return PinCheck(ok=False, locked_until=locked_until)
+            if await asyncio.to_thread(credentials.check_pin, str(pin).strip(), stored):
+                if failures:
+                    await uow.shops.set_pin_attempts(shop.id, e164, 0, None)
+                    await uow.commit()
+                return PinCheck(ok=True)
+            failures += 1
+            lock = lock_for(failures)
+            until = now + lock if lock is not None else None
+            await uow.shops.set_pin_attempts(shop.id, e164, failures, until)
+            await uow.commit()
+        if lock is not None:
+            log.warning("shop %s: PIN lock-out for a calling number after %d wrong PINs", shop.id, failures)
+        return PinCheck(ok=False, locked_until=until, lock_started=lock is not None)
 
 
 # --- input checks (pure) -----------------------------------------------------------

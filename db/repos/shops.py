@@ -61,3 +61,19 @@ class PgShopRepository:
             return None
         s = await self._c.fetchrow("SELECT * FROM shops WHERE id = $1", p["shop_id"])
         return rows.shop(s), rows.shop_phone(p), p["pin_hash"]
+
+    async def pin_attempts(self, shop_id: int, phone: str) -> tuple[int, datetime | None]:
+        r = await self._c.fetchrow(
+            "SELECT failures, locked_until FROM pin_attempts WHERE shop_id = $1 AND phone = $2 FOR UPDATE",
+            shop_id, phone,
+        )
+        return (int(r["failures"]), r["locked_until"]) if r else (0, None)
+
+    async def set_pin_attempts(self, shop_id: int, phone: str, failures: int, locked_until: datetime | None) -> None:
+        await self._c.execute(
+            """INSERT INTO pin_attempts (shop_id, phone, failures, locked_until, updated_at)
+               VALUES ($1, $2, $3, $4, now())
+               ON CONFLICT (shop_id, phone) DO UPDATE
+                 SET failures = EXCLUDED.failures, locked_until = EXCLUDED.locked_until, updated_at = now()""",
+            shop_id, phone, failures, locked_until,
+        )

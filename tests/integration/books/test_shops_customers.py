@@ -126,3 +126,22 @@ async def test_bad_customer_input_writes_nothing(books: Books, shop, pool: async
             await books.add_customer(shop.id, **kwargs)
     assert await count_rows(pool, shop.id) == before
     await assert_books_balance(pool, shop.id)
+
+
+async def test_wrong_pins_lock_the_calling_number_out_across_calls(books) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta
+
+    from business.pin_lockout import lock_for
+    from business.shoptime import IST
+
+    phone = random_phone()
+    await books.create_shop("Lock Test Store", phone, "4321")
+    for _ in range(2):
+        assert not (await books.check_pin(phone, "0000")).ok  # two fumbles are forgiven
+    third = await books.check_pin(phone, "1111")
+    assert not third.ok and third.lock_started and third.locked_until is not None
+    now = datetime.now(IST)
+    assert third.locked_at(now) and third.locked_until - now <= timedelta(minutes=5)
+    locked = await books.check_pin(phone, "4321")  # even the right PIN waits out the lock
+    assert not locked.ok and locked.locked_until == third.locked_until
+    assert lock_for(4) == 2 * lock_for(3) and lock_for(40) == timedelta(days=1)
