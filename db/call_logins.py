@@ -19,6 +19,17 @@ async def any_shop_allows(conn: asyncpg.Connection) -> bool:
     return bool(value)
 
 
+async def shop_for_code(conn: asyncpg.Connection, login_code: str) -> int | None:
+    """The shop whose random login code this is (None: no such code)."""
+    value = await conn.fetchval("SELECT id FROM shops WHERE login_code = $1", login_code)
+    return int(value) if value is not None else None
+
+
+async def login_code_of(conn: asyncpg.Connection, shop_id: int) -> str | None:
+    value = await conn.fetchval("SELECT login_code FROM shops WHERE id = $1", shop_id)
+    return str(value) if value is not None else None
+
+
 async def login_pin_hashes(conn: asyncpg.Connection, shop_id: int) -> list[str]:
     """PIN hashes of the shop's owner phones, when the shop allows DTMF logins (else none).
 
@@ -33,29 +44,34 @@ async def login_pin_hashes(conn: asyncpg.Connection, shop_id: int) -> list[str]:
     return [str(r["pin_hash"]) for r in rows]
 
 
-async def begin_attempt(conn: asyncpg.Connection, *, call_sid: str, shop_code: str) -> int:
+async def begin_attempt(conn: asyncpg.Connection, *, call_sid: str, shop_code: str, from_phone: str = "") -> int:
     """Record an attempt (failed until `mark_ok`); returns its id."""
     value = await conn.fetchval(
-        "INSERT INTO call_login_attempts (call_sid, shop_code) VALUES ($1, $2) RETURNING id", call_sid, shop_code
+        "INSERT INTO call_login_attempts (call_sid, shop_code, from_phone) VALUES ($1, $2, $3) RETURNING id",
+        call_sid, shop_code, from_phone[:32],
     )
     return int(value)
 
 
 async def earlier_failures(
-    conn: asyncpg.Connection, *, attempt_id: int, call_sid: str, shop_code: str, window_s: int
-) -> tuple[int, int]:
-    """(failures on this CallSid, failures on this shop code within `window_s`) before `attempt_id`."""
+    conn: asyncpg.Connection, *, attempt_id: int, call_sid: str, shop_code: str, window_s: int, from_phone: str = ""
+) -> tuple[int, int, int]:
+    """Failures before `attempt_id`: on this CallSid, and within `window_s` on this shop code and
+    from this calling number."""
     row = await conn.fetchrow(
         """SELECT
                (SELECT count(*) FROM call_login_attempts
                  WHERE call_sid = $2 AND NOT ok AND id < $1) AS by_call,
                (SELECT count(*) FROM call_login_attempts
                  WHERE shop_code = $3 AND NOT ok AND id < $1
-                   AND created_at > now() - make_interval(secs => $4)) AS by_code""",
-        attempt_id, call_sid, shop_code, float(window_s),
+                   AND created_at > now() - make_interval(secs => $4)) AS by_code,
+               (SELECT count(*) FROM call_login_attempts
+                 WHERE from_phone = $5 AND $5 <> '' AND NOT ok AND id < $1
+                   AND created_at > now() - make_interval(secs => $4)) AS by_number""",
+        attempt_id, call_sid, shop_code, float(window_s), from_phone[:32],
     )
     assert row is not None
-    return int(row["by_call"]), int(row["by_code"])
+    return int(row["by_call"]), int(row["by_code"]), int(row["by_number"])
 
 
 async def mark_ok(conn: asyncpg.Connection, attempt_id: int) -> None:

@@ -1,16 +1,18 @@
 """POST /twilio/voice/login: a stranger's DTMF shop code, then PIN.
 
 Offered by /twilio/voice to unregistered phones when some shop sets
-`allow_dtmf_login`. Two signed `<Gather>` steps: the shop code (the shop's id)
-then `#`, answered by a PIN prompt whose action URL carries the code (Twilio
+`allow_dtmf_login`. Two signed `<Gather>` steps: the shop code (a random
+9-digit code `execora shop add --allow-dtmf-login` prints; never the shop id) then `#`, answered by a PIN prompt whose action URL carries the code (Twilio
 signs the URL with its query, so the code cannot be swapped); then the PIN and
 `#`. The PIN is any PIN set on one of the shop's owner phones (the hash
 `Books` stores on `shop_phones`, checked the same way). A shop that does not exist, does not allow DTMF logins or
 has no owner PIN answers exactly like a wrong PIN (same words, a PIN check of
 the same cost), so the webhook never tells whether a code exists. Every attempt
 is recorded before it is checked; after `MAX_FAILURES_PER_CALL` failures on a
-CallSid, or `MAX_FAILURES_PER_CODE` on a shop code within `FAILURE_WINDOW_S`,
-even a right PIN is refused.
+CallSid, `MAX_FAILURES_PER_NUMBER` from one calling number or `MAX_FAILURES_PER_CODE`
+on a shop code within `FAILURE_WINDOW_S`, even a right PIN is refused. The
+per-number limit stops one caller long before the per-code one, so a single
+attacker cannot keep the owner locked out.
 """
 
 from __future__ import annotations
@@ -45,11 +47,13 @@ from telephony.twilio.webhook import (
 router = APIRouter()
 
 MAX_FAILURES_PER_CALL = 3
-MAX_FAILURES_PER_CODE = 10
+MAX_FAILURES_PER_NUMBER = 5
+MAX_FAILURES_PER_CODE = 30
 FAILURE_WINDOW_S = 15 * 60
 ASK_PIN = "Now enter your PIN, then press hash."
 DENIED = "Sorry, that code and PIN did not match. Goodbye."
-_CODE_RE = re.compile(r"^[0-9]{1,9}$")
+_CODE_RE = re.compile(r"^[1-9][0-9]{8}$")  # a login code: 9 digits, no leading zero
+_DIGITS_RE = re.compile(r"^[0-9]{1,12}$")  # what is taken as a code at all (the rest is refused alike)
 _PIN_RE = re.compile(r"^[0-9]{4,8}$")
 
 
@@ -99,26 +103,33 @@ async def login_webhook(request: Request) -> Response:
     if code is None:  # step 1: the shop code
         if not digits:
             return sorry(NO_INPUT)
-        if not _CODE_RE.match(digits):
+        if not _DIGITS_RE.match(digits):  # any digits get the PIN prompt: the answer never tells a code's shape
             return sorry(DENIED)
-        next_url = login_url(cfg, urlencode({"code": str(int(digits))}))
+        next_url = login_url(cfg, urlencode({"code": digits}))
         return Response(twiml.gather_digits(ASK_PIN, next_url, fallback=NO_INPUT), media_type=TWIML)
 
     # step 2: the PIN, for the code carried in the (signed) action URL
-    if not _CODE_RE.match(code):
+    if not _DIGITS_RE.match(code):
         return sorry(DENIED)
-    code = str(int(code))  # "0042" and "42" are one code to the throttle
+    from_phone = params.get("From", "").strip()
     pool = request.app.state.pool
     async with pool.acquire() as conn:
-        attempt = await call_logins.begin_attempt(conn, call_sid=call_sid, shop_code=code)
-        by_call, by_code = await call_logins.earlier_failures(
-            conn, attempt_id=attempt, call_sid=call_sid, shop_code=code, window_s=FAILURE_WINDOW_S
+        attempt = await call_logins.begin_attempt(conn, call_sid=call_sid, shop_code=code, from_phone=from_phone)
+        by_call, by_code, by_number = await call_logins.earlier_failures(
+            conn, attempt_id=attempt, call_sid=call_sid, shop_code=code, window_s=FAILURE_WINDOW_S,
+            from_phone=from_phone,
         )
-    if by_call >= MAX_FAILURES_PER_CALL or by_code >= MAX_FAILURES_PER_CODE:
-        clog.warning("DTMF login throttled (%d failures on the call, %d on the code)", by_call, by_code)
+        shop_id = await call_logins.shop_for_code(conn, code) if _CODE_RE.match(code) else None
+    if by_call >= MAX_FAILURES_PER_CALL or by_number >= MAX_FAILURES_PER_NUMBER or by_code >= MAX_FAILURES_PER_CODE:
+        clog.warning("DTMF login throttled (%d failures on the call, %d from the number, %d on the code)",
+                     by_call, by_number, by_code)
         return sorry(DENIED)
-    shop_id = int(code)
-    if not await _pin_matches(pool, shop_id, digits):
+    # An unknown code costs one decoy PIN check, like a wrong PIN (the answer never tells which).
+    if shop_id is None:
+        matched = await asyncio.to_thread(_decoy_check, digits)
+    else:
+        matched = await _pin_matches(pool, shop_id, digits)
+    if shop_id is None or not matched:
         clog.info("DTMF login failed from %s", mask_phone(params.get("From", "")))
         return sorry(DENIED)
     try:

@@ -52,8 +52,9 @@ async def test_stranger_logs_in_by_dtmf_and_talks_to_the_bot(server: RunningServ
     try:
         assert (await caller.place_call()).gathers
         caller.options = replace(opts, voice_path="/twilio/voice/login")
-        assert (await caller.place_call(extra_form={"Digits": str(shop.shop_id)})).gathers
-        caller.options = replace(opts, voice_path="/twilio/voice/login?" + urlencode({"code": shop.shop_id}))
+        code = await pool.fetchval("SELECT login_code FROM shops WHERE id = $1", shop.shop_id)
+        assert (await caller.place_call(extra_form={"Digits": code})).gathers
+        caller.options = replace(opts, voice_path="/twilio/voice/login?" + urlencode({"code": code}))
         answer = await caller.place_call(extra_form={"Digits": PIN})
         assert answer.connects, answer.raw
 

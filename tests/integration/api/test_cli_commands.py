@@ -38,6 +38,13 @@ def test_migrate_shop_add_and_seed(fresh_db: str, data_dir: Path, capsys: pytest
     assert cli(["shop", "add", "--name", "Gupta General Store", "--phone", "+919811122233", "--pin", "4321"]) == 0
     created = json.loads(capsys.readouterr().out)
     assert isinstance(created["shop_id"], int) and created["api_key"].startswith("exk_")
+    assert "pin" not in created  # given, so not printed
+
+    # Without --pin the owner gets a generated PIN, printed once; with DTMF logins, the random login code.
+    assert cli(["shop", "add", "--name", "Pin Store", "--phone", "+919811122244", "--allow-dtmf-login"]) == 0
+    generated = json.loads(capsys.readouterr().out)
+    assert len(generated["pin"]) == 6 and generated["pin"].isdigit()
+    assert len(generated["login_code"]) == 9 and generated["login_code"] != str(generated["shop_id"])
 
     assert cli(["shop", "add", "--name", "Another", "--phone", "12"]) == 1
     err = json.loads(capsys.readouterr().err.strip().splitlines()[-1])

@@ -57,6 +57,11 @@ async def make_shop(app: FastAPI, *, allow: bool, pin: str | None = PIN) -> int:
     return int(shop.id)
 
 
+async def code_of(app: FastAPI, shop_id: int) -> str:
+    """The shop's random login code (what `execora shop add --allow-dtmf-login` prints)."""
+    return str(await app.state.pool.fetchval("SELECT login_code FROM shops WHERE id = $1", shop_id))
+
+
 async def post(
     http: httpx.AsyncClient, path: str, params: dict[str, str], *, forged: bool = False
 ) -> httpx.Response:
@@ -88,9 +93,11 @@ def is_sorry(root: ElementTree.Element) -> bool:
     return root.find("Hangup") is not None and root.find("Connect") is None and root.find("Gather") is None
 
 
-async def login(http: httpx.AsyncClient, sid: str, code: str, pin: str) -> httpx.Response:
+async def login(
+    http: httpx.AsyncClient, sid: str, code: str, pin: str, from_phone: str | None = None
+) -> httpx.Response:
     """Both steps: /twilio/voice -> code -> PIN; returns the PIN step's answer."""
-    params = stranger(sid)
+    params = stranger(sid, **({"From": from_phone} if from_phone else {}))
     first = gather_action(xml(await post(http, "/twilio/voice", params)))
     second = gather_action(xml(await post(http, first, {**params, "Digits": code})))
     assert second == "/twilio/voice/login?" + urlencode({"code": code})
@@ -118,7 +125,7 @@ async def test_setting_on_offers_a_gather_and_right_pin_connects(app: FastAPI, h
     assert gather_action(root) == "/twilio/voice/login"
     assert await call_row(app, sid) is None  # nothing recorded until the login succeeds
 
-    root = xml(await login(http, sid, str(shop_id), PIN))
+    root = xml(await login(http, sid, await code_of(app, shop_id), PIN))
     stream = root.find("Connect/Stream")
     assert stream is not None
     url = stream.get("url", "")
@@ -143,10 +150,11 @@ async def test_wrong_pin_or_unknown_code_says_sorry_and_creates_nothing(
     shop_id = await make_shop(app, allow=True)
     no_login = await make_shop(app, allow=False)
     no_pin = await make_shop(app, allow=True, pin=None)
-    missing = str(shop_id + 10_000_000)
+    codes = {await code_of(app, s) for s in (shop_id, no_login, no_pin)}
+    missing = next(c for c in ("123456789", "987654321", "555555555") if c not in codes)
     answers = []
-    for code, pin in [(str(shop_id), "9999"), (missing, PIN), (str(no_login), PIN), (str(no_pin), PIN),
-                      (str(shop_id), "12")]:
+    for code, pin in [(await code_of(app, shop_id), "9999"), (missing, PIN), (await code_of(app, no_login), PIN),
+                      (await code_of(app, no_pin), PIN), (await code_of(app, shop_id), "12"), (str(shop_id), PIN)]:
         sid = call_sid()
         response = await login(http, sid, code, pin)
         root = xml(response)
@@ -154,16 +162,17 @@ async def test_wrong_pin_or_unknown_code_says_sorry_and_creates_nothing(
         answers.append(response.text)
         assert await call_row(app, sid) is None
         assert await app.state.pool.fetchval("SELECT count(*) FROM call_stream_tokens WHERE call_sid = $1", sid) == 0
-    assert len(set(answers)) == 1  # the same words whether or not the code names a shop
+    assert len(set(answers)) == 1  # the same words whether or not the code names a shop (the id is no code)
 
 
 async def test_forged_signatures_are_refused(app: FastAPI, http: httpx.AsyncClient) -> None:
     shop_id = await make_shop(app, allow=True)
+    code = await code_of(app, shop_id)
     sid = call_sid()
     params = {**stranger(sid), "Digits": PIN}
-    path = "/twilio/voice/login?" + urlencode({"code": str(shop_id)})
+    path = "/twilio/voice/login?" + urlencode({"code": code})
     assert (await post(http, path, params, forged=True)).status_code == 403
-    assert (await post(http, "/twilio/voice/login", {**params, "Digits": str(shop_id)}, forged=True)).status_code == 403
+    assert (await post(http, "/twilio/voice/login", {**params, "Digits": code}, forged=True)).status_code == 403
     unsigned = await http.post(path, data=params)
     assert unsigned.status_code == 403
     # A signature for one shop code does not carry over to another.
@@ -173,31 +182,43 @@ async def test_forged_signatures_are_refused(app: FastAPI, http: httpx.AsyncClie
     assert await call_row(app, sid) is None
 
 
-async def test_leading_zeros_are_the_same_code(app: FastAPI, http: httpx.AsyncClient) -> None:
-    shop_id = await make_shop(app, allow=True)
-    params = stranger(call_sid())
-    first = gather_action(xml(await post(http, "/twilio/voice", params)))
-    second = gather_action(xml(await post(http, first, {**params, "Digits": "000" + str(shop_id)})))
-    assert second == "/twilio/voice/login?" + urlencode({"code": str(shop_id)})
+async def test_login_codes_are_random_not_the_shop_id(app: FastAPI) -> None:
+    first, second = await make_shop(app, allow=True), await make_shop(app, allow=True)
+    a, b = await code_of(app, first), await code_of(app, second)
+    assert len(a) == len(b) == 9 and a != b and str(first) not in (a, b)
+    assert abs(int(a) - int(b)) != abs(second - first)  # not a sequence
 
 
 async def test_failures_on_a_call_are_throttled(app: FastAPI, http: httpx.AsyncClient) -> None:
     shop_id = await make_shop(app, allow=True)
+    code = await code_of(app, shop_id)
     sid = call_sid()
     for _ in range(3):
-        assert is_sorry(xml(await login(http, sid, str(shop_id), "0000")))
-    assert is_sorry(xml(await login(http, sid, str(shop_id), PIN)))  # right PIN, too late
+        assert is_sorry(xml(await login(http, sid, code, "0000")))
+    assert is_sorry(xml(await login(http, sid, code, PIN)))  # right PIN, too late
     assert await call_row(app, sid) is None
+
+
+async def test_one_number_is_throttled_without_locking_the_owner_out(app: FastAPI, http: httpx.AsyncClient) -> None:
+    shop_id = await make_shop(app, allow=True)
+    code = await code_of(app, shop_id)
+    attacker = phone()
+    for _ in range(5):  # five calls from one number, each with one wrong PIN
+        assert is_sorry(xml(await login(http, call_sid(), code, "0000", from_phone=attacker)))
+    assert is_sorry(xml(await login(http, call_sid(), code, PIN, from_phone=attacker)))  # the number is stopped
+    owner = call_sid()
+    assert xml(await login(http, owner, code, PIN)).find("Connect/Stream") is not None  # the owner still gets in
 
 
 async def test_failures_on_a_shop_code_are_throttled_across_calls(app: FastAPI, http: httpx.AsyncClient) -> None:
     shop_id = await make_shop(app, allow=True)
     other = await make_shop(app, allow=True)
-    for _ in range(10):
-        assert is_sorry(xml(await login(http, call_sid(), str(shop_id), "0000")))
+    code = await code_of(app, shop_id)
+    for _ in range(30):  # from many numbers: the code's own ceiling
+        assert is_sorry(xml(await login(http, call_sid(), code, "0000")))
     sid = call_sid()
-    assert is_sorry(xml(await login(http, sid, str(shop_id), PIN)))
+    assert is_sorry(xml(await login(http, sid, code, PIN)))
     assert await call_row(app, sid) is None
     # Another shop's code is unaffected.
     ok = call_sid()
-    assert xml(await login(http, ok, str(other), PIN)).find("Connect/Stream") is not None
+    assert xml(await login(http, ok, await code_of(app, other), PIN)).find("Connect/Stream") is not None
