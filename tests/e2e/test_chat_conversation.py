@@ -228,3 +228,28 @@ async def test_a_reminder_is_found_by_its_time_and_a_stock_question_names_its_pr
     evening, _, _, cancelled, milk = out
     assert cancelled["result"]["reminder_id"] == evening["result"]["reminder_id"]
     assert milk["result"]["product_id"] == shop.products["milk"]
+
+
+async def test_the_rest_of_the_intents_by_chat(pool: Any, env: dict[str, str]) -> None:
+    shop = await create_demo_shop(pool)
+    out = await talk(
+        shop, env, "Suresh ko 100 packet milk", "IGST wala bill banao", "wholesale rate lagao", "haan",
+        "Suresh ka balance batao", "email hai suresh at the rate gmail dot com", "kaun kaun udhaar pe chal raha hai",
+        "market mein kul kitna udhaar hai", "is mahine ka profit loss batao", "recording shuru karo",
+        "aap kaun kaun se kaam karte ho", "asdf qwerty", "Suresh ka aakhri bill cancel karo", "haan",
+    )
+    _, igst, tier, booked, _, email, outstanding, total, pnl, recording, helped, unknown, cancel, cancelled = out
+    assert igst["intent"] == "set_supply_type" and igst["result"] == {"awaiting_confirmation": True}
+    assert tier["intent"] == "set_price_tier" and booked["result"]["confirmed"] is True
+    supply = await pool.fetchval("SELECT supply_type FROM invoices WHERE id = $1", booked["result"]["invoice_id"])
+    assert supply == "interstate"
+    assert email["action"] == "update_customer" and email["result"]["email"] == "suresh@gmail.com"
+    assert outstanding["action"] == "list_outstanding" and outstanding["result"]["customers"][0]["balance_paise"] > 0
+    assert total["result"]["total_paise"] == booked["result"]["total_paise"]
+    assert pnl["result"]["error"] == "documents_not_ready"
+    assert recording["result"] == {"recording": True}
+    assert helped["intent"] == "help" and helped["reply"]
+    assert unknown["intent"] == "unknown" and unknown["result"]["error"] == "not_understood"
+    assert cancel["result"] == {"awaiting_confirmation": True}
+    assert cancelled["result"]["status"] == "cancelled"
+    assert await pool.fetchval("SELECT balance_paise FROM customers WHERE id = $1", shop.customers["Suresh"]) == 0
