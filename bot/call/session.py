@@ -13,6 +13,7 @@ speaking over a reply interrupts it: the serializer turns that into `clear`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from bot.call.conversation_factory import new_conversation
 from bot.call.intent_router import IntentRouter
 from bot.call.logs import call_log
 from bot.call.ports import CallStore
-from bot.call.recording import SavedRecording, save_recording, silence_spans
+from bot.call.recording import RecordingFile, SavedRecording, recording_path, register_recording
 from bot.call.shared_vad import SharedSileroVADAnalyzer
 from bot.call.silence_watchdog import SilenceWatchdog
 from bot.call.speech import RenderFn
@@ -117,7 +118,11 @@ async def run_call(
     conversation = build_conversation(setup, clock)
     router = IntentRouter(conversation=conversation, clock=clock, call_sid=setup.call_sid)
     recorder = TurnRecorder(store=setup.store, call_sid=setup.call_sid, clock=clock)
-    audio = AudioBufferProcessor(num_channels=2, auto_start_recording=True)
+    # About a second per piece: the recording goes to disk as the call runs (bot.call.recording).
+    audio = AudioBufferProcessor(num_channels=2, auto_start_recording=True, buffer_size=SAMPLE_RATE * 2)
+    recording_file = RecordingFile(
+        recording_path(setup.recordings_dir, setup.caller.shop.id, setup.call_sid), conversation.state.recording_paused
+    )
     vad = VADProcessor(
         vad_analyzer=SharedSileroVADAnalyzer(
             sample_rate=SAMPLE_RATE,
@@ -144,14 +149,17 @@ async def run_call(
     if on_worker is not None:
         on_worker(worker)
 
-    captured: dict[str, Any] = {}
-    captured_event = asyncio.Event()
     disconnected = {"value": False}
+
+    recording_stopped = asyncio.Event()
 
     @audio.event_handler("on_audio_data")
     async def _on_audio(_proc: Any, pcm: bytes, sample_rate: int, num_channels: int) -> None:
-        captured.update(audio=pcm, sample_rate=sample_rate, num_channels=num_channels)
-        captured_event.set()
+        recording_file.add(pcm, sample_rate, num_channels)
+
+    @audio.event_handler("on_recording_stopped")
+    async def _on_stopped(_proc: Any) -> None:
+        recording_stopped.set()  # after the last piece's handler (handlers start in order)
 
     @transport.event_handler("on_client_disconnected")
     async def _on_disconnected(_transport: Any, _ws: Any) -> None:
@@ -166,27 +174,18 @@ async def run_call(
         ended_by = "bot" if router.ending else ("caller" if disconnected["value"] else "bot")
     finally:
         await recorder.drain()
-        try:
-            await asyncio.wait_for(captured_event.wait(), timeout=2.0)
-        except TimeoutError:
-            pass
         recording = None
         try:
-            channels = int(captured.get("num_channels", 2))
-            rate = int(captured.get("sample_rate", SAMPLE_RATE))
-            audio_pcm = await asyncio.to_thread(  # a copy of the whole call: off the loop
-                silence_spans, captured.get("audio", b""), conversation.state.recording_paused, rate, channels)
-            recording = await save_recording(
-                audio=audio_pcm,
-                sample_rate=rate,
-                num_channels=channels,
-                recordings_dir=setup.recordings_dir,
-                shop_id=setup.caller.shop.id,
-                call_sid=setup.call_sid,
-                store=setup.store,
-                jobs=setup.jobs,
-            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(recording_stopped.wait(), timeout=2.0)
+            written = await recording_file.close()
+            if written is not None:
+                recording = await register_recording(
+                    path=recording_file.path, duration_s=written[0], size_bytes=written[1],
+                    shop_id=setup.caller.shop.id, call_sid=setup.call_sid, store=setup.store, jobs=setup.jobs,
+                )
         except Exception:  # the call is over either way; the row says the recording is missing
+            recording_file.abandon()
             call_log(__name__, setup.call_sid, setup.caller.shop.id).exception("recording not saved")
     end_code = None
     if recorder.recorded:
