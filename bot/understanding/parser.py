@@ -55,6 +55,7 @@ class Parser:
         self.negations = set(lx["negations"])
         self.markers = sorted((m.split() for m in lx["correction_markers"]), key=len, reverse=True)
         self.fillers = set(lx.get("fillers", []))
+        self.inherit_active = frozenset(self.data.structure.get("inherit_active", []))
         self.conj_single = {c for c in lx["conjunctions"] if " " not in c}
         self.conj_multi = [c.split() for c in lx["conjunctions"] if " " in c]
         self.conj_first = {c[0] for c in self.conj_multi}
@@ -191,6 +192,18 @@ class Parser:
                 return c
         return None
 
+    def _inherit_active(self, commands: list[dict[str, Any]]) -> None:
+        """"lalit ke khate mein 200 likho aur parso yaad dilana": a later command about a person
+        (structure.json inherit_active) that names no one is about the customer named before it."""
+        named = False
+        for cmd in commands:
+            ents = cmd.get("entities") or {}
+            if {"customer", "customer_ref"} & ents.keys():
+                named = True
+            elif named and cmd.get("intent") in self.inherit_active and not ents.get("walk_in"):
+                ents["customer_ref"] = "active"
+                cmd["entities"] = ents
+
     def _parse_commands(self, words: list[str], toks: list[Token]) -> dict[str, Any]:
         segs = self._split(toks)
         if len(segs) > 1:
@@ -248,6 +261,7 @@ class Parser:
                     if again.intent == UNKNOWN and g.intent != UNKNOWN:
                         again = self._single(words, gtoks, force=g.intent)
                     commands.extend(self._expand(again))
+                self._inherit_active(commands)
                 return {"intent": "multi", "entities": {"commands": commands}}
             if len(groups) == 1 and dropped:
                 toks = groups[0][0]

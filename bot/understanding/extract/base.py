@@ -37,7 +37,7 @@ REMOVE_REASONS = {
 }
 LOW_CUES = {"khatam", "low", "running", "mangwana", "out", "restocking", "reorder"}
 PAY_VERBS = {"diye", "kiye", "paid", "jama", "bheja", "bheje", "mila", "aagaya", "gave", "chuka", "de", "returned", "wapas"}
-SETTLE_WORDS = {"saaf", "poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}
+SETTLE_WORDS = {"everything", "saaf", "poora", "full", "saare", "entire", "whole", "chuka", "cleared", "clear", "settle", "settled"}
 EMAIL_STOP = {"likh", "lo", "note", "bolo", "hai", "is", "email", "mera", "meri", "my", "the", "address", "ka", "ki", "id", "mail", "naya", "save",
               "likho", "kar", "karo", "do", "please", "customer", "number", "aur", "and"}
 

@@ -76,7 +76,7 @@ class MoneyExtractors(ItemExtractors):
             out["splits"] = splits
             return out
         settle = any(w in SETTLE_WORDS for w in norms) and any(
-            w in {"hisaab", "udhaar", "balance", "baki", "dues", "account", "paisa", "paise", "chuka", "cleared", "settle", "settled", "payment", "bill"}
+            w in {"everything", "hisaab", "udhaar", "balance", "baki", "dues", "account", "paisa", "paise", "chuka", "cleared", "settle", "settled", "payment", "bill"}
             for w in norms)
         if idx and not (settle and not any((toks[i].value or 0) > 0 for i in idx)):
             near_verb = [i for i in idx if any(n in PAY_VERBS for n in norms[i + 1:i + 4])]
