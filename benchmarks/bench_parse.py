@@ -27,7 +27,9 @@ CORPORA = {
     "fresh3": ROOT / "tests/data/corpus_fresh3.jsonl",
     "dev2": ROOT / "tests/data/corpus_dev2.jsonl",
     "dev3": ROOT / "tests/data/corpus_dev3.jsonl",
+    "dev4": ROOT / "tests/data/corpus_dev4.jsonl",
     "blind": ROOT / "tests/data/corpus_blind.jsonl",
+    "blind2": ROOT / "tests/data/corpus_blind2.jsonl",
 }
 
 

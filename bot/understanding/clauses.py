@@ -23,6 +23,9 @@ from bot.understanding.data import Data
 from bot.understanding.entities import Extractors, Sentence
 from bot.understanding.normalize import Token
 
+_ESCAPE = re.compile(r"\\[a-zA-Z]|\{[A-Z]+\}")  # regex escapes (\b, \w, \S) and macro names in a template
+_WORD = re.compile(r"[a-z0-9]+")
+
 PRONOUN_RECIPIENTS = frozenset({"usko", "isko", "unko", "inko", "use", "ise", "unhe", "inhe", "him", "her"})
 
 
@@ -61,6 +64,17 @@ class Clauses:
         self.rival_margin = int(st["coverage"].get("rival_margin", 0))
         self.rival_cap = float(st["coverage"].get("rival_cap", 1.0))
         self.function_words = set(st["coverage"]["function_words"])
+        # a command's own vocabulary explains itself: the words of its intent's templates, and the words
+        # structure.json lists for it (coverage.intent_words: "bilkul pakka", "include gst", "chalo bye")
+        own: dict[str, set[str]] = {}
+        for rule in data.rules:
+            words = _WORD.findall(_ESCAPE.sub(" ", rule.source))
+            own.setdefault(rule.intent, set()).update(w for w in words if len(w) > 1)
+        for intent, words in st["coverage"].get("intent_words", {}).items():
+            own.setdefault(intent, set()).update(words)
+        self.intent_words = {k: frozenset(v) for k, v in own.items()}
+        # the spoken spelling of an address ("dot", "underscore", "at the rate") is explained by the email read from it
+        self.spelling_words = frozenset(st["coverage"].get("spelling_words", []))
 
     # ------------------------------------------------------------ surface
     def prepare_text(self, text: str) -> str:
@@ -175,7 +189,8 @@ class Clauses:
         return out
 
     # ----------------------------------------------------------- coverage
-    def coverage(self, toks: list[Token], text: str, match: tuple[int, int] | None, s: Sentence, ents: dict[str, Any]) -> float:
+    def coverage(self, toks: list[Token], text: str, match: tuple[int, int] | None, s: Sentence, ents: dict[str, Any],
+                 intent: str | None = None) -> float:
         """Share of the clause's words explained by the template, the entities or function words."""
         if not toks:
             return 1.0
@@ -191,7 +206,10 @@ class Clauses:
                     explained.add(i)
                 pos = end + 1
         values = " ".join(_strings(ents)).lower()
-        value_words = set(values.split())
+        value_words = set(values.split()) | set(_WORD.findall(values))
+        if "email" in ents:
+            value_words |= self.spelling_words
+        value_words |= self.intent_words.get(intent or "", frozenset())
         for i, t in enumerate(toks):
             if i in explained:
                 continue

@@ -460,7 +460,7 @@ class Parser:
         for name in order:
             got = self.ex.registry[name](s, {**ctx, **ents})
             ents.update(got)
-        cov = self.cl.coverage(toks, text, span, s, ents)
+        cov = self.cl.coverage(toks, text, span, s, ents, best.intent)
         if rival:
             cov = min(cov, self.cl.rival_cap)
         return Single(best.intent, ents, best, feats, cov)
