@@ -25,7 +25,8 @@ WEAK_TRIGGERS = {"from"}
 OF_OWNERS = {"details", "balance", "number", "address", "phone", "account", "khata", "hisaab", "email", "info", "reminder", "bill", "invoice"}
 FORWARD_SKIP = {"the", "customer", "mr", "mrs", "a", "new", "shri", "my", "our"}
 LEADING_FOLLOWERS = {"baki", "reminder", "udhaar", "jama", "sent", "kitna", "needs", "wants", "buys", "ordered", "took", "will", "is", "settled", "bought", "purchased", "paid", "has", "owes", "owe", "cleared", "de", "diye", "gave", "ne", "pays", "balance", "hisaab",
-                     "khata", "account", "details", "ka", "ki", "ke", "returned"}
+                     "khata", "account", "details", "ka", "ki", "ke", "returned", "le", "paise", "paisa"}
+LEADING_FILLERS = {"so", "basically", "actually", "suno", "dekho", "achha", "acha", "accha", "arre", "arey", "yaar", "toh", "ok", "okay", "haan"}
 REMOVE_OPS = {"wapas", "kharab", "toot", "tut", "hata", "remove", "nikal", "kam", "expire", "expired", "damage", "damaged",
               "chori", "waste", "phat", "sad", "minus", "ghata", "from", "bik"}
 # Why stock went out, by its cue word (business.actions.products names the reasons).

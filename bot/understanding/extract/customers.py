@@ -11,6 +11,7 @@ from bot.understanding.extract.base import (
     ENGLISH_VERBS_AFTER_NAME,
     FORWARD_SKIP,
     FORWARD_TRIGGERS,
+    LEADING_FILLERS,
     LEADING_FOLLOWERS,
     NAME_PARTICLES,
     OF_OWNERS,
@@ -78,15 +79,19 @@ class CustomerExtractors(SlotExtractors):
                     k += 1
                 if k > start:
                     return start, k
-        k = 0
-        while k < n and k < 3 and self.nameable(toks[k]):
+        # "so basically arjun wants ...", "suno mohan ne ...": discourse words before a leading name
+        p = 0
+        while p < n - 1 and toks[p].norm in LEADING_FILLERS:
+            p += 1
+        k = p
+        while k < n and k - p < 3 and self.nameable(toks[k]):
             k += 1
-        if k > 0:
+        if k > p:
             j = k
             while j < n and toks[j].norm in self.honorifics:
                 j += 1
             if j < n and (toks[j].is_num or toks[j].norm in LEADING_FOLLOWERS):
-                return 0, k
+                return p, k
         # "... how much ramesh owes", "... tell me if sunil paid", "what is tinku balance" (no apostrophe)
         for i in range(1, n - 1):
             if self.nameable(toks[i]) and not self.nameable(toks[i - 1]) and toks[i + 1].norm in self.after_name \

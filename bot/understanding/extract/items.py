@@ -193,7 +193,7 @@ class ItemExtractors(ExtractorBase):
         toks = s.toks
         n = len(toks)
         intro = {"naya", "new", "item", "product", "saman", "samaan", "cheez", "maal", "add", "karo", "jodo", "banao", "a", "the",
-                 "is", "hai", "kar", "do", "called", "named"}
+                 "is", "hai", "kar", "do", "called", "named", "daalo", "dalo", "daal", "jod", "jodiye", "karna"}
         i = 0
         while i < n and (toks[i].norm in intro or toks[i].norm in {"please"}):
             i += 1

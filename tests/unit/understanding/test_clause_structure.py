@@ -105,7 +105,12 @@ def test_short_commands_explained_by_their_own_words_are_sure(text: str) -> None
 def test_words_of_another_command_still_make_the_parse_unsure() -> None:
     """Content words no part of the match explains keep the coverage low ('bye' then a name and a business)."""
     assert parse("ok bye chalo mohan sharma traders").get("unsure") is True
-    assert parse("so basically arjun wants 3 kg potatoes").get("unsure") is True
+    assert parse("remind tinku that the shop opens late tomorrow because of the festival").get("unsure") is True
+
+
+def test_discourse_words_before_a_leading_name() -> None:
+    got = parse("so basically arjun wants 3 kg potatoes")
+    assert got["entities"]["customer"] == "Arjun" and not got.get("unsure")
 
 
 def test_correct_short_commands_in_the_corpus_are_rarely_unsure() -> None:

@@ -51,7 +51,7 @@ FLOORS = {
     ("corpus_blind2.jsonl", "en"): (0.93, 0.93),
     # corpus_dev4: the third tuning set (unusual verbs, politeness wrappers, fillers, English word order,
     # Hindi recogniser output; first run: intent 93.4%, full 87.7%)
-    ("corpus_dev4.jsonl", "all"): (0.99, 0.96),
+    ("corpus_dev4.jsonl", "all"): (0.99, 0.98),
     # corpus_dev2: the tuning set for issue 9 (first run: intent 52.4%, full 41.1%)
     ("corpus_dev2.jsonl", "all"): (0.99, 0.99),
     # corpus_dev3: the second tuning set for issue 9, English-first and Devanagari-heavy, recogniser style
