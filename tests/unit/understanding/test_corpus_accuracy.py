@@ -38,16 +38,18 @@ FLOORS = {
     ("corpus_fresh3.jsonl", "all"): (0.98, 0.98),
     # corpus_blind: 356 sentences in other shopkeepers' styles, held out of all tuning (issue 9)
     # (first run: intent 75.8%, full 69.7%; tuned on corpus_dev2 only: 92.1% / 89.9%;
-    # then on corpus_dev2 + corpus_dev3, measured once at the end: 93.5% / 91.9%)
-    ("corpus_blind.jsonl", "all"): (0.93, 0.91),
-    ("corpus_blind.jsonl", "hinglish"): (0.93, 0.92),
+    # then on corpus_dev2 + corpus_dev3, measured once at the end: 93.5% / 91.9%;
+    # after tuning on corpus_dev4, measured once at the end: 94.1% / 92.4%)
+    ("corpus_blind.jsonl", "all"): (0.94, 0.92),
+    ("corpus_blind.jsonl", "hinglish"): (0.94, 0.92),
     ("corpus_blind.jsonl", "hi"): (0.92, 0.91),
-    ("corpus_blind.jsonl", "en"): (0.93, 0.91),
+    ("corpus_blind.jsonl", "en"): (0.94, 0.92),
     # corpus_blind2: 224 sentences written for the third round of issue 9, held out of all tuning
-    # (first run: intent 95.1%, full 91.5%; Hinglish 95.7/91.4, English 93.2/93.2, Devanagari 95.9/89.8)
-    ("corpus_blind2.jsonl", "all"): (0.95, 0.91),
-    ("corpus_blind2.jsonl", "hinglish"): (0.95, 0.91),
-    ("corpus_blind2.jsonl", "hi"): (0.95, 0.89),
+    # (first run: intent 95.1%, full 91.5%; Hinglish 95.7/91.4, English 93.2/93.2, Devanagari 95.9/89.8;
+    # after tuning on corpus_dev4, measured once at the end: 95.5% / 93.3%)
+    ("corpus_blind2.jsonl", "all"): (0.95, 0.93),
+    ("corpus_blind2.jsonl", "hinglish"): (0.96, 0.93),
+    ("corpus_blind2.jsonl", "hi"): (0.95, 0.91),
     ("corpus_blind2.jsonl", "en"): (0.93, 0.93),
     # corpus_dev4: the third tuning set (unusual verbs, politeness wrappers, fillers, English word order,
     # Hindi recogniser output; first run: intent 93.4%, full 87.7%)
