@@ -83,10 +83,10 @@ PRODUCTS: list[dict[str, Any]] = [
 ]
 
 
-async def load_demo_shop(books: Books) -> tuple[Shop, str]:
-    """Create the demo shop with its customers and products; returns the shop and its API key."""
+async def load_demo_shop(books: Books, pin: str | None = None) -> tuple[Shop, str]:
+    """Create the demo shop (owner PIN `pin`) with its customers and products; returns the shop and its API key."""
     shop, api_key = await books.create_shop(
-        SHOP["name"], SHOP["owner_phone"], address=SHOP["address"], state=SHOP["state"], gstin=SHOP["gstin"]
+        SHOP["name"], SHOP["owner_phone"], pin, address=SHOP["address"], state=SHOP["state"], gstin=SHOP["gstin"]
     )
     for c in CUSTOMERS:
         await books.add_customer(shop.id, **c)

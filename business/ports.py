@@ -105,6 +105,10 @@ class ShopRepository(Protocol):
     async def set_pin_attempts(self, shop_id: int, phone: str, failures: int, locked_until: datetime | None) -> None:
         ...
 
+    async def set_pin_hash(self, shop_id: int, phone: str, pin_hash: str) -> bool:
+        """False when the phone is not one of the shop's."""
+        ...
+
 
 class CustomerRepository(Protocol):
     async def add(

@@ -31,6 +31,9 @@ class ShopSettings:
     # A caller from an unregistered phone may key in the shop code (its id) and the
     # owner's PIN by DTMF to reach the bot (telephony.twilio.login); off by default.
     allow_dtmf_login: bool = False
+    # Open the books on caller ID alone (no PIN asked). Off: every call from a registered phone
+    # keys the phone's PIN first, and a phone without one is refused (caller ID is easy to forge).
+    trust_caller_id: bool = False
     # WhatsApp messages (reminders) this shop may send per shop day; the rest wait for the next day.
     # One API key cannot turn the platform's sender into a spam cannon.
     whatsapp_daily_limit: int = 100
@@ -75,6 +78,8 @@ def for_new_shop(given: Mapping[str, Any] | None) -> ShopSettings:
         raise ValidationError("allow_negative_stock must be true or false", "settings")
     if not isinstance(merged.allow_dtmf_login, bool):
         raise ValidationError("allow_dtmf_login must be true or false", "settings")
+    if not isinstance(merged.trust_caller_id, bool):
+        raise ValidationError("trust_caller_id must be true or false", "settings")
     validate_amount(merged.confirm_limit_paise, field="confirm_limit_paise", allow_zero=True)
     limit = merged.whatsapp_daily_limit
     if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10_000:

@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.commands.seed import demo_owner_phone, demo_pin
 from app.local_secrets import with_local_secrets
 from app.settings import load_settings
 
@@ -24,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_number", default="+919800000001", help="caller number (default: demo owner)")
     p.add_argument("--to", dest="to_number", default="+14155550100", help="the shop's Twilio number")
     p.add_argument("--server", default="http://127.0.0.1:3000", help="server base URL")
-    p.add_argument("--dtmf", default="", help="DTMF digits to press after the greeting")
+    p.add_argument("--dtmf", default="", help="DTMF digits to press after the greeting (default from the demo "
+                   "phone: the demo owner's PIN and #)")
     p.add_argument("--hangup-mid-sentence", action="store_true", help="hang up half-way through the last sentence")
     p.add_argument("--voice", default="en-us", help="espeak-ng voice of the caller (e.g. en-us, en-us+f3, hi)")
     p.add_argument("--speed", type=int, default=150, help="words per minute")
@@ -41,6 +43,9 @@ async def _run(args: argparse.Namespace) -> int:
     from telephony.simulated_caller.listen import reply_recognizer
 
     settings = with_local_secrets(load_settings())
+    if not args.dtmf and args.from_number == demo_owner_phone():
+        pin = demo_pin(settings.data_dir)  # the demo owner's PIN, as `execora up` printed it
+        args.dtmf = f"{pin}#" if pin else ""
     options = CallerOptions(
         server_url=args.server,
         public_base_url=settings.public_base_url,

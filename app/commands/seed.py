@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import os
+import secrets
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ class DemoShop:
     owner_phone: str
     api_key: str
     created: bool
+    pin: str  # the owner's PIN for calls (generated, kept beside the key)
 
 
 def demo_owner_phone() -> str:
@@ -53,14 +55,24 @@ def _read_key_file(data_dir: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _write_key_file(data_dir: Path, shop_id: int, api_key: str) -> None:
+def _write_key_file(data_dir: Path, shop_id: int, api_key: str, pin: str) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / DEMO_FILE
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        json.dump({"shop_id": shop_id, "api_key": api_key}, fh)
+        json.dump({"shop_id": shop_id, "api_key": api_key, "pin": pin}, fh)
     os.replace(tmp, path)
+
+
+def new_pin() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(6))
+
+
+def demo_pin(data_dir: Path) -> str | None:
+    """The demo owner's PIN as `up`/`seed` kept it (for `execora call` from the demo phone)."""
+    pin = _read_key_file(data_dir).get("pin")
+    return pin if isinstance(pin, str) and pin.isdigit() else None
 
 
 def demo_key_file_exists(data_dir: Path) -> bool:
@@ -83,17 +95,23 @@ async def ensure_demo_shop(books: Books, data_dir: Path, *, create: bool = True)
     if caller is None:
         if not create:
             return None
-        shop, api_key = await load_demo_shop(books)
-        _write_key_file(data_dir, shop.id, api_key)
+        pin = new_pin()
+        shop, api_key = await load_demo_shop(books, pin)
+        _write_key_file(data_dir, shop.id, api_key, pin)
         log.info("demo shop loaded (shop_id %s)", shop.id)
-        return DemoShop(shop.id, shop.name, phone, api_key, True)
+        return DemoShop(shop.id, shop.name, phone, api_key, True, pin)
     shop = caller.shop
     key = await _known_key(books, data_dir, shop.id)
+    known_pin = demo_pin(data_dir)
     if key is None:  # the key file was lost: a fresh key (the old one stops working)
         key = await books.reissue_api_key(shop.id)
-        _write_key_file(data_dir, shop.id, key)
         log.info("demo shop api key re-issued (shop_id %s)", shop.id)
-    return DemoShop(shop.id, shop.name, phone, key, False)
+    if known_pin is None or not caller.has_pin:  # a PIN only the hash remembers: set a fresh one
+        known_pin = new_pin()
+        await books.set_phone_pin(shop.id, phone, known_pin)
+        log.info("demo shop owner PIN reset (shop_id %s)", shop.id)
+    _write_key_file(data_dir, shop.id, key, known_pin)
+    return DemoShop(shop.id, shop.name, phone, key, False, known_pin)
 
 
 async def _seed(dsn: str, data_dir: Path) -> DemoShop | None:

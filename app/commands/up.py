@@ -160,6 +160,7 @@ def _banner(
             f"  demo shop:   {demo.name} (id {demo.shop_id}){' - just loaded' if demo.created else ''}",
             f"  owner phone: {demo.owner_phone}",
             f"  api key:     {demo.api_key}",
+            f"  owner PIN:   {demo.pin} (calls from the owner phone key it first, then #)",
         ]
     else:
         lines.append(f"  demo shop:   not loaded (database was not empty); `{exe} shop add` makes a shop")

@@ -74,6 +74,20 @@ class ShopActions(ActionRunner):
             await uow.commit()
         return row
 
+    async def set_phone_pin(self, shop_id: int, phone: str, pin: str) -> None:
+        """Set (or replace) the PIN of one of the shop's phones; wrong-PIN counts for it are cleared.
+        Raises ValidationError (bad PIN, or the phone is not the shop's)."""
+        e164 = normalize_phone(phone)
+        pin_hash = await pin_hash_of(pin)
+        if pin_hash is None:
+            raise ValidationError("PIN must be 4-8 digits", "pin")
+        async with self._uow() as uow:
+            await load_shop(uow, shop_id)
+            if not await uow.shops.set_pin_hash(shop_id, e164, pin_hash):
+                raise ValidationError("this phone does not belong to the shop", "phone")
+            await uow.shops.set_pin_attempts(shop_id, e164, 0, None)
+            await uow.commit()
+
     async def get_shop(self, shop_id: int) -> Shop:
         """Raises ShopNotFound."""
         return await self._read(lambda uow: load_shop(uow, shop_id))

@@ -77,3 +77,10 @@ class PgShopRepository:
                  SET failures = EXCLUDED.failures, locked_until = EXCLUDED.locked_until, updated_at = now()""",
             shop_id, phone, failures, locked_until,
         )
+
+    async def set_pin_hash(self, shop_id: int, phone: str, pin_hash: str) -> bool:
+        done = await self._c.fetchval(
+            "UPDATE shop_phones SET pin_hash = $3 WHERE shop_id = $1 AND phone = $2 RETURNING id",
+            shop_id, phone, pin_hash,
+        )
+        return done is not None

@@ -19,6 +19,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from bot.call.logs import call_log
 from bot.call.session import CallSetup, run_call
 from business.books import Books
+from business.caller_trust import CallerAccess, caller_access
 from business.errors import ShopNotFound
 from business.models import CallerShop
 from db import calls as call_rows
@@ -167,7 +168,8 @@ async def _serve_stream(ws: WebSocket, cfg: TwilioConfig, start: StreamStart) ->
             jobs=getattr(ws.app.state, "jobs", None),
             language=language,
             first_turn_no=first_turn_no,
-            require_pin=caller.has_pin and cfg.require_pin,
+            require_pin=cfg.require_pin and caller_access(caller.shop.settings, has_pin=caller.has_pin)
+            is CallerAccess.ASK_PIN,
             tuning=cfg.tuning,
         )
         clog.info("call streaming")

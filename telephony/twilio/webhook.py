@@ -16,6 +16,7 @@ import re
 from fastapi import APIRouter, Request, Response
 
 from bot.call.logs import call_log
+from business.caller_trust import CallerAccess, caller_access
 from db import call_logins
 from db import calls as call_rows
 from telephony.call_capacity import BUSY, call_slots
@@ -30,6 +31,7 @@ _SID_RE = re.compile(r"^[A-Za-z0-9]{10,64}$")
 _PHONE_RE = re.compile(r"^\+?[0-9]{6,16}$")
 ENDED = {"completed", "refused", "failed", "busy", "no-answer", "canceled"}
 SORRY = "Sorry, this number is not registered with any shop. Goodbye."
+NO_PIN = "Sorry, this phone has no PIN set for the shop. Ask the owner to set one. Goodbye."
 TWIML = "application/xml"
 LOGIN_PATH = "/twilio/voice/login"
 ASK_CODE = "This number is not registered. Enter your shop code, then press hash."
@@ -125,6 +127,15 @@ async def voice_webhook(request: Request) -> Response:
         call_log(__name__, call_sid).info("unknown caller %s refused", mask_phone(caller_phone))
         return sorry()
 
+    if caller_access(caller.shop.settings, has_pin=caller.has_pin) is CallerAccess.REFUSE:
+        async with pool.acquire() as conn, conn.transaction():
+            await call_rows.create_call(
+                conn, call_sid=call_sid, shop_id=caller.shop.id, from_phone=caller.phone,
+                to_phone=params.get("To", "")[:32], caller_role=caller.role, status="refused",
+            )
+            await call_rows.finish_call(conn, call_sid=call_sid, status="refused", ended_reason="no_pin")
+        call_log(__name__, call_sid, caller.shop.id).warning("registered phone without a PIN refused")
+        return sorry(NO_PIN)
     return await connect_call(
         request, call_sid=call_sid, shop_id=caller.shop.id, from_phone=caller.phone, to_phone=params.get("To", ""),
         caller_role=caller.role, language=caller.shop.settings.reply_language,

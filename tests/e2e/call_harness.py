@@ -183,9 +183,9 @@ async def create_demo_shop(pool: Any, *, confirm_limit_paise: int = 200_000, pin
 
     books = Books(PostgresUnitOfWorkFactory(pool))
     phone = unique_phone()
-    shop, api_key = await books.create_shop(
-        "Sharma Kirana Store", phone, pin, settings={"confirm_limit_paise": confirm_limit_paise}
-    )
+    # Without a PIN the shop trusts caller ID (a setting, off by default): the call tests talk at once.
+    settings: dict[str, Any] = {"confirm_limit_paise": confirm_limit_paise, "trust_caller_id": pin is None}
+    shop, api_key = await books.create_shop("Sharma Kirana Store", phone, pin, settings=settings)
     customers: dict[str, int] = {}
     for c in DEMO_CUSTOMERS:
         cust = await books.add_customer(shop.id, c["name"], landmark=c["landmark"])
