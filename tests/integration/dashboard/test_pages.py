@@ -173,6 +173,7 @@ async def test_overview_pages(app: FastAPI, http: httpx.AsyncClient, shop: DashS
     r = await http.get("/dashboard/summary")
     assert r.status_code == 200
     assert "(today)" in r.text and "Amul Taaza Milk" in r.text and "₹60" in r.text
+    assert "key their PIN first" in r.text  # caller-ID-only trust is off by default
     r = await http.get("/dashboard/summary", params={"date": "2001-01-01"})
     assert r.status_code == 200 and "No sales on this day" in r.text
     r = await http.get("/dashboard/summary", params={"date": "not-a-date"})
