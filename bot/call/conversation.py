@@ -169,7 +169,7 @@ class Conversation:
         else:
             self.state.failed_understanding = 0
         queued: Queued = [(c, self._run.key(o.turn_no, i)) for i, c in enumerate(commands)]
-        return await self._run.run(o, queued, weak=weak or confirm, confirm=confirm)
+        return await self._run.run(o, queued, weak=weak or confirm)
 
     async def _on_readback_answer(self, o: Outcome, text: str, confidence: float | None, weak: bool) -> Outcome:
         """A read-back waits: yes, no, a correction, a change to the draft, or a new command."""
@@ -216,7 +216,7 @@ class Conversation:
             return o
         others = [(w.parsed, w.key) for w in pending.waiting if w is not draft]  # read back again with it
         self.state.clear_pending()
-        return await self._run.run(o, [(changed, draft.key), *others], weak=True, confirm=True)
+        return await self._run.run(o, [(changed, draft.key), *others], weak=True)
 
     async def _on_question_answer(self, o: Outcome, text: str, weak: bool) -> Outcome:
         """A question waits ("Kitne rupaye?"): the answer completes the command, or a new command replaces it."""

@@ -46,9 +46,9 @@ class Dispatcher:
         return f"{self._call_sid}:{turn}" if index == 0 else f"{self._call_sid}:{turn}.{index}"
 
     async def run(
-        self, o: Outcome, commands: Queued, *, weak: bool, chosen: Customer | None = None, confirm: bool = False
+        self, o: Outcome, commands: Queued, *, weak: bool, chosen: Customer | None = None
     ) -> Outcome:
-        """Run `commands` in order into `o`; `confirm` forces a read-back (a corrected command)."""
+        """Run `commands` in order into `o`; `weak` forces a read-back of anything that books."""
         replies: list[str] = []
         results: list[dict[str, Any]] = []
         waiting: list[Waiting] = []
@@ -79,8 +79,6 @@ class Dispatcher:
                 waiting.append(Waiting(result, parsed, key))
                 results.append({"intent": intent, "action": result.action, "awaiting_confirmation": True})
                 continue
-            if confirm and result.action and not result.result.get("error"):
-                log.debug("corrected %s ran without a read-back (nothing to book)", intent)
             self._done(o, result, replies, results, intent)
             if result.end_call:
                 break

@@ -6,7 +6,7 @@ a command never raises while it is being built, and never guesses a value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -88,47 +88,35 @@ def quantity(value: Any) -> Decimal | None:
 def unit(value: Any) -> str | None:
     """A spoken unit -> the books' unit name ("litre" -> "l", "bottle" -> "piece")."""
     word = text(value)
+    if word is not None and word.lower() in _FOREIGN_UNITS:
+        return word.lower()
+    return _checked(word, canonical_unit)
+
+
+def _checked(value: Any, check: Callable[[str], str]) -> str | None:
+    """`check(word)` with business/'s own rule; None for nothing said or a word the rule refuses."""
+    word = text(value)
     if word is None:
         return None
-    if word.lower() in _FOREIGN_UNITS:
-        return word.lower()
     try:
-        return canonical_unit(word)
+        return check(word)
     except ValidationError:
         return None
 
 
 def mode(value: Any) -> str | None:
     """How money was received, as business.modes names it (never a default)."""
-    word = text(value)
-    if word is None:
-        return None
-    try:
-        return payment_mode(word)
-    except ValidationError:
-        return None
+    return _checked(value, payment_mode)
 
 
 def invoice_mode(value: Any) -> str | None:
     """How a bill is paid: 'credit' or a payment mode (never a default)."""
-    word = text(value)
-    if word is None:
-        return None
-    try:
-        return invoice_payment_mode(word)
-    except ValidationError:
-        return None
+    return _checked(value, invoice_payment_mode)
 
 
 def supply(value: Any) -> str | None:
     """'intrastate' / 'interstate' (never a default)."""
-    word = text(value)
-    if word is None:
-        return None
-    try:
-        return supply_type(word)
-    except ValidationError:
-        return None
+    return _checked(value, supply_type)
 
 
 def percent(value: Any) -> Decimal | None:

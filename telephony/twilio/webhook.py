@@ -74,8 +74,9 @@ async def connect_call(
 ) -> Response:
     """Record the call once per CallSid and answer `<Connect><Stream>` with a fresh single-use token."""
     cfg: TwilioConfig = request.app.state.twilio
-    if call_slots(request.app.state).full:
-        call_log(__name__, call_sid, shop_id).warning("call refused: %d calls already live", call_slots(request.app.state).active)
+    slots = call_slots(request.app.state)
+    if slots.full:
+        call_log(__name__, call_sid, shop_id).warning("call refused: %d calls already live", slots.active)
         return sorry(BUSY)
     token = tokens.mint(cfg.app_secret, call_sid)
     async with request.app.state.pool.acquire() as conn, conn.transaction():

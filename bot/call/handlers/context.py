@@ -16,6 +16,7 @@ from bot.call.clock import CallClock
 from bot.call.matching import is_strong_match
 from bot.call.speech import Speaker
 from bot.call.state import CallState
+from bot.commands.refs import CustomerRef
 from business.books import Books
 from business.errors import CustomerNotFound, ProductNotFound
 from business.models import Customer, Product
@@ -55,7 +56,7 @@ class HandlerContext:
     def over_limit(self, paise: int) -> bool:
         return paise > self.state.confirm_limit_paise
 
-    async def customer(self, ref: Any) -> tuple[Customer, bool]:
+    async def customer(self, ref: CustomerRef | None) -> tuple[Customer, bool]:
         """The customer `ref` (a CustomerRef) means, and whether the match is strong.
 
         Raises MissingCustomer (nobody named or active), CustomerNotFound (no
@@ -63,12 +64,12 @@ class HandlerContext:
         """
         if self.chosen is not None:
             return self.chosen, True
-        name = getattr(ref, "name", None) if ref is not None else None
-        if ref is None or getattr(ref, "active", False) or not name:
+        name = ref.name if ref is not None else None
+        if ref is None or ref.active or not name:
             if self.state.active_customer is not None:
                 return self.state.active_customer, True
             raise MissingCustomer()
-        hint = getattr(ref, "hint", None)
+        hint = ref.hint
         active = self.state.active_customer
         if active is not None and hint is None and _names(active, name):
             # "Rahul ka balance" -> "station road wale" -> "Rahul ko do doodh": the Rahul just chosen
