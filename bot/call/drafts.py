@@ -48,17 +48,12 @@ def modify_draft(draft: Parsed, parsed: Parsed) -> Parsed | None:
         return draft
     if intent == "apply_discount":
         out["discount"] = {k: e[k] for k in ("percent", "amount", "target_total", "product") if e.get(k) is not None}
-    elif intent == "create_invoice":
+        return {"intent": draft.get("intent"), "entities": out}
+    if intent == "create_invoice":
         out["items"] = _merged_items(out.get("items"), e.get("items"))
-        for flag in _FLAGS:
-            if e.get(flag) is not None:
-                out[flag] = e[flag]
-    else:
-        for flag in _FLAGS:
-            if e.get(flag) is not None:
-                out[flag] = e[flag]
-        if intent == "set_price_tier" and e.get("tier") is not None:
-            out["price_tier"] = e["tier"]
+    out.update({flag: e[flag] for flag in _FLAGS if e.get(flag) is not None})
+    if intent == "set_price_tier" and e.get("tier") is not None and e.get("price_tier") is None:
+        out["price_tier"] = e["tier"]
     return {"intent": draft.get("intent"), "entities": out}
 
 
