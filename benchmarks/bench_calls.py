@@ -359,9 +359,9 @@ class Router:
     """The call's conversation (IntentRouter's logic) on one shop, one fresh conversation per command."""
 
     def __init__(self, pool: asyncpg.Pool, shop_id: int, phone: str, names: dict[int, str]) -> None:
+        from bot.call.services import conversation_functions
         from business.books import Books
         from db.uow import PostgresUnitOfWorkFactory
-        from telephony.twilio.services import conversation_functions
 
         self.books = Books(PostgresUnitOfWorkFactory(pool))
         self.parse, self.render = conversation_functions()

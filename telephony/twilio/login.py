@@ -29,9 +29,9 @@ from bot.call.logs import call_log
 from business import credentials
 from business.errors import ShopNotFound
 from db import call_logins
+from telephony.call_core import DTMF_LOGIN_ROLE
 from telephony.twilio import twiml
 from telephony.twilio.config import TwilioConfig
-from telephony.twilio.stream import DTMF_LOGIN_ROLE
 from telephony.twilio.webhook import (
     LOGIN_PATH,
     NO_INPUT,

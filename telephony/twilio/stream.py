@@ -4,7 +4,7 @@ Accepted only when the token was minted for the CallSid in Twilio's `start`
 message, is unused and unexpired (checked in Postgres, consumed atomically), and
 the call is one we answered through the signed webhook. Anything else is closed
 with 1008 before a recogniser, synthesiser or pipeline exists. Then the call
-runs through `bot.call.session.run_call` and its row is closed.
+runs through the shared call core (`telephony.call_core.serve_call`).
 """
 
 from __future__ import annotations
@@ -14,39 +14,46 @@ import logging
 from fastapi import APIRouter, WebSocket
 from pipecat.serializers.twilio import TwilioFrameSerializer
 from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport
-from starlette.websockets import WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocketDisconnect
 
-from bot.call.logs import call_log
-from bot.call.session import CallSetup, run_call
-from business.books import Books
-from business.caller_trust import CallerAccess, caller_access
-from business.errors import ShopNotFound
-from business.models import CallerShop
 from db import calls as call_rows
-from db.calls import CallRow
-from telephony.call_capacity import call_slots
-from telephony.call_store import PostgresCallStore
-from telephony.twilio import tokens
+from telephony import stream_tokens as tokens
+from telephony.call_core import StreamedCall, serve_call
 from telephony.twilio.config import TwilioConfig
 from telephony.twilio.handshake import HandshakeError, StreamStart, read_start
 from telephony.twilio.rest import hang_up
 from telephony.twilio.serializer import GuardedTwilioFrameSerializer
-from telephony.twilio.services import conversation_functions, speech_services
 from telephony.twilio.signature import is_valid_signature
+from telephony.ws_line import WebSocketLine
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-POLICY_VIOLATION = 1008
-DTMF_LOGIN_ROLE = "dtmf_login"  # calls.caller_role of a shop code + PIN login (telephony.twilio.login)
+
+
+class TwilioLine(WebSocketLine):
+    """Twilio's hang-up: the serializer's own on End/Cancel, else one REST call (unless Twilio said stop)."""
+
+    carrier = "twilio"
+
+    def __init__(self, ws: WebSocket, cfg: TwilioConfig, start: StreamStart) -> None:
+        super().__init__(ws, start.call_sid)
+        self.cfg, self.start = cfg, start
+        self.serializer: GuardedTwilioFrameSerializer | None = None
+
+    async def hang_up(self) -> None:
+        # The socket may have dropped before the serializer could hang up: a
+        # caller must never be left on an open line (unless Twilio said the call stopped).
+        if self.serializer is None or not (self.serializer.hangup_attempted or self.serializer.stopped):
+            await hang_up(api_base_url=self.cfg.api_base_url, account_sid=self.cfg.account_sid or self.start.account_sid,
+                          auth_token=self.cfg.auth_token, call_sid=self.start.call_sid)
+
+    def transport(self) -> FastAPIWebsocketTransport:
+        transport, self.serializer = make_transport(self.ws, self.cfg, self.start)
+        return transport
 
 
 async def _refuse(ws: WebSocket, why: str, call_sid: str = "") -> None:
-    call_log(__name__, call_sid).warning("media stream refused: %s", why)
-    if ws.client_state != WebSocketState.DISCONNECTED:
-        try:
-            await ws.close(code=POLICY_VIOLATION)
-        except RuntimeError:
-            pass
+    await WebSocketLine(ws, call_sid).refuse(why)
 
 
 async def authorise(ws: WebSocket, cfg: TwilioConfig, token: str) -> StreamStart | None:
@@ -75,20 +82,6 @@ async def authorise(ws: WebSocket, cfg: TwilioConfig, token: str) -> StreamStart
         await _refuse(ws, "token used or expired", start.call_sid)
         return None
     return start
-
-
-async def caller_of(books: Books, call: CallRow) -> CallerShop | None:
-    """Who the answered call is: its registered phone's shop, or (DTMF login) the shop whose owner PIN was keyed.
-
-    A DTMF login already proved the owner's PIN, so no PIN is asked again.
-    """
-    if call.caller_role == DTMF_LOGIN_ROLE and call.shop_id is not None:
-        try:
-            shop = await books.get_shop(call.shop_id)
-        except ShopNotFound:
-            return None
-        return CallerShop(shop=shop, phone=call.from_phone, role="owner", has_pin=False)
-    return await books.shop_by_phone(call.from_phone)
 
 
 def make_transport(
@@ -124,66 +117,5 @@ async def media_stream(ws: WebSocket, token: str) -> None:
     start = await authorise(ws, cfg, token)
     if start is None:
         return
-    slots = call_slots(ws.app.state)
-    if not slots.take():  # the webhook checked too; two calls can still race past it
-        await _refuse(ws, "process at its call limit", start.call_sid)
-        return
-    try:
-        await _serve_stream(ws, cfg, start)
-    finally:
-        slots.release()
-
-
-async def _serve_stream(ws: WebSocket, cfg: TwilioConfig, start: StreamStart) -> None:
-    """One authorised stream: find the call and its shop, run the conversation, close the row."""
-    pool = ws.app.state.pool
-    books = ws.app.state.books
-    async with pool.acquire() as conn:
-        call = await call_rows.get_call(conn, start.call_sid)
-    caller = await caller_of(books, call) if call is not None and call.shop_id else None
-    if call is None or caller is None or caller.shop.id != call.shop_id:
-        await _refuse(ws, "no answered call for this stream", start.call_sid)
-        return
-    clog = call_log(__name__, start.call_sid, call.shop_id)
-    async with pool.acquire() as conn:
-        await call_rows.mark_streaming(conn, call_sid=start.call_sid, stream_sid=start.stream_sid)
-        first_turn_no = await call_rows.next_turn_no(conn, start.call_sid)
-    store = PostgresCallStore(pool)
-    ended_by = "error"
-    serializer: GuardedTwilioFrameSerializer | None = None
-    try:
-        language = call.language or cfg.reply_language
-        stt, tts = await speech_services(cfg, books, caller.shop.id, language)
-        parse, render = conversation_functions(cfg)
-        setup = CallSetup(
-            call_sid=start.call_sid,
-            caller=caller,
-            books=books,
-            store=store,
-            parse=parse,
-            render=render,
-            stt=stt,
-            tts=tts,
-            recordings_dir=cfg.recordings_dir,
-            jobs=getattr(ws.app.state, "jobs", None),
-            language=language,
-            first_turn_no=first_turn_no,
-            require_pin=cfg.require_pin and caller_access(caller.shop.settings, has_pin=caller.has_pin)
-            is CallerAccess.ASK_PIN,
-            tuning=cfg.tuning,
-        )
-        clog.info("call streaming")
-        transport, serializer = make_transport(ws, cfg, start)
-        summary = await run_call(transport, setup)
-        ended_by = summary.ended_by
-    except Exception:  # the outer edge of a call: log with context, close the row, never crash the server
-        clog.exception("call failed")
-        await _refuse(ws, "internal error", start.call_sid)
-    finally:
-        # The socket may have dropped before the serializer could hang up: a
-        # caller must never be left on an open line (unless Twilio said the call stopped).
-        if serializer is None or not (serializer.hangup_attempted or serializer.stopped):
-            await hang_up(api_base_url=cfg.api_base_url, account_sid=cfg.account_sid or start.account_sid,
-                          auth_token=cfg.auth_token, call_sid=start.call_sid)
-        await store.finish_call(start.call_sid, "completed" if ended_by != "error" else "failed", ended_by)
-        clog.info("call ended by %s", ended_by)
+    line = TwilioLine(ws, cfg, start)
+    await serve_call(ws.app.state, cfg, StreamedCall(start.call_sid, start.stream_sid), line, line.transport)

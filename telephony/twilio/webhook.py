@@ -19,8 +19,9 @@ from bot.call.logs import call_log
 from business.caller_trust import CallerAccess, caller_access
 from db import call_logins
 from db import calls as call_rows
+from telephony import stream_tokens as tokens
 from telephony.call_capacity import BUSY, call_slots
-from telephony.twilio import tokens, twiml
+from telephony.twilio import twiml
 from telephony.twilio.config import TwilioConfig
 from telephony.twilio.signature import is_valid_signature, public_url
 

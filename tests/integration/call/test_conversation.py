@@ -21,7 +21,7 @@ from tests.e2e.call_harness import DemoShop, create_demo_shop
 
 
 def _render() -> Any:
-    from telephony.twilio.services import conversation_functions
+    from bot.call.services import conversation_functions
 
     return conversation_functions()
 

@@ -18,7 +18,7 @@ from twilio.request_validator import RequestValidator
 
 from app.main import create_app
 from db.calls import get_call
-from telephony.twilio.stream import caller_of
+from telephony.call_core import caller_of
 
 BASE = "https://execora.test"
 AUTH_TOKEN = "test-twilio-token"

@@ -78,7 +78,7 @@ async def test_small_bodies_still_pass(server: RunningServer) -> None:
 
 
 async def test_a_stream_frame_above_the_protocol_need_closes_the_socket(server: RunningServer) -> None:
-    from telephony.twilio import tokens
+    from telephony import stream_tokens as tokens
 
     token = tokens.mint(server.settings.app_secret.get_secret_value(), "CA" + "0" * 32)  # well-formed, no call
     url = server.url.replace("http://", "ws://") + f"/twilio/stream/{token}"

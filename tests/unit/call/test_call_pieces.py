@@ -12,8 +12,9 @@ from bot.call.matching import customer_choice, is_strong_match
 from bot.voice.expect import classify, classify_digit
 from business.models import Customer
 from business.shoptime import IST
+from telephony import stream_tokens as tokens
 from telephony.simulated_caller import protocol as tw
-from telephony.twilio import tokens, twiml
+from telephony.twilio import twiml
 from telephony.twilio.handshake import HandshakeError, read_start
 from telephony.twilio.signature import is_valid_signature, public_url
 

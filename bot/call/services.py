@@ -1,8 +1,15 @@
-"""Per-call services: speech engines tuned to the shop, and the understanding/reply functions."""
+"""Per-call services every carrier shares: speech engines tuned to the shop, and the
+understanding/reply functions.
+
+Carrier-agnostic (moved out of the Twilio package): a Twilio, Exotel, Plivo or
+SIP call hears and speaks through the same engines, built from the same shop
+vocabulary.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from pipecat.processors.frame_processor import FrameProcessor
 
@@ -11,7 +18,6 @@ from bot.call.speech import RenderFn
 from bot.voice.config import ShopVocabulary, VoiceConfig
 from bot.voice.factory import make_stt, make_tts
 from business.books import Books
-from telephony.twilio.config import TwilioConfig
 
 
 async def shop_vocabulary(books: Books, shop_id: int) -> ShopVocabulary:
@@ -27,23 +33,20 @@ async def shop_vocabulary(books: Books, shop_id: int) -> ShopVocabulary:
 
 
 async def speech_services(
-    cfg: TwilioConfig, books: Books, shop_id: int, language: str
+    voice: VoiceConfig | None, books: Books, shop_id: int, language: str
 ) -> tuple[FrameProcessor, FrameProcessor]:
     """STT and TTS for one call (the recogniser builds the shop's language model in its own executor)."""
-    voice: VoiceConfig = cfg.voice or VoiceConfig()
     vocabulary = await shop_vocabulary(books, shop_id)
-    stt = make_stt(voice, vocabulary)
-    tts = make_tts(voice, language)
-    return stt, tts
+    voice = voice or VoiceConfig()
+    return make_stt(voice, vocabulary), make_tts(voice, language)
 
 
-def conversation_functions(cfg: TwilioConfig | None = None) -> tuple[ParseFn, RenderFn]:
+def conversation_functions(understanding: Any = None) -> tuple[ParseFn, RenderFn]:
     """The understanding and reply functions a call uses: the process's `Understanding`
     (templates, then the LLM fallback when configured) or the template parser alone."""
     from bot.replies import render
     from bot.understanding import parse
 
-    understanding = getattr(cfg, "understanding", None)
     if understanding is not None:
         return understanding.understand, render
     return parse, render

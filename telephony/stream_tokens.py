@@ -1,6 +1,7 @@
-"""Stream tokens: short-lived, single-use, bound to one CallSid.
+"""Stream tokens: short-lived, single-use, bound to one call (Twilio's CallSid, Plivo's CallUUID).
 
-A token is `NONCE.MAC` where MAC = HMAC-SHA256(app secret, NONCE:CallSid). The
+Shared by every carrier whose answer webhook hands out a stream URL. A token is
+`NONCE.MAC` where MAC = HMAC-SHA256(app secret, NONCE:call id). The
 MAC lets a forged or mis-bound token be refused before touching the database;
 the database row (stored by hash, see `db.calls`) makes it single-use and
 short-lived across every app process.
