@@ -30,6 +30,7 @@ from business.models import (
     ShopPhone,
     StockMove,
 )
+from business.owner_notices import NewOwnerNotice
 
 
 class Clock(Protocol):
@@ -56,6 +57,8 @@ class JobQueue(Protocol):
 
     def enqueue_recording_upload(self, call_id: int) -> None: ...
 
+    def enqueue_owner_notice(self, notice_id: int) -> None: ...
+
 
 class NullJobQueue:
     """A JobQueue that does nothing (tests, CLI seeding); remembers calls for asserts."""
@@ -71,6 +74,9 @@ class NullJobQueue:
 
     def enqueue_recording_upload(self, call_id: int) -> None:
         self.calls.append(("enqueue_recording_upload", (call_id,)))
+
+    def enqueue_owner_notice(self, notice_id: int) -> None:
+        self.calls.append(("enqueue_owner_notice", (notice_id,)))
 
 
 # --- repositories -------------------------------------------------------------
@@ -295,6 +301,12 @@ class IdempotencyRepository(Protocol):
     async def save_result(self, shop_id: int, key: str, result: Any) -> None: ...
 
 
+class OwnerNoticeRepository(Protocol):
+    async def add(self, notice: NewOwnerNotice, created_at: datetime) -> int | None:
+        """Store a notice for the shop's owner phone; None when there is none or it was already sent."""
+        ...
+
+
 class ReportRepository(Protocol):
     async def daily(self, shop_id: int, start: datetime, end: datetime, top_n: int) -> DailySummaryRows:
         """Totals over [start, end) for the daily summary."""
@@ -342,6 +354,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reports(self) -> ReportRepository: ...
+
+    @property
+    def owner_notices(self) -> OwnerNoticeRepository: ...
 
 
     async def __aenter__(self) -> UnitOfWork: ...

@@ -37,6 +37,9 @@ class ShopSettings:
     # WhatsApp messages (reminders) this shop may send per shop day; the rest wait for the next day.
     # One API key cannot turn the platform's sender into a spam cannon.
     whatsapp_daily_limit: int = 100
+    # The approved template that tells the owner a PIN lock-out began ({{1}} shop, {{2}} number's
+    # last digits, {{3}} lock end); same language as the reminder template.
+    owner_alert_template: str = "owner_security_alert"
 
 
 _KEYS = frozenset(f.name for f in fields(ShopSettings))
@@ -84,7 +87,7 @@ def for_new_shop(given: Mapping[str, Any] | None) -> ShopSettings:
     limit = merged.whatsapp_daily_limit
     if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10_000:
         raise ValidationError("whatsapp_daily_limit must be a whole number from 0 to 10000", "settings")
-    for name in ("reply_language", "whatsapp_template", "whatsapp_template_language"):
+    for name in ("reply_language", "whatsapp_template", "whatsapp_template_language", "owner_alert_template"):
         value = getattr(merged, name)
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f"{name} must be a non-empty text", "settings")

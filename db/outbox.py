@@ -49,6 +49,26 @@ async def insert_outbox(
     return str(existing)
 
 
+async def insert_owner_notice_outbox(
+    conn: asyncpg.Connection, *, shop_id: int, owner_notice_id: int, wamid: str, to_phone: str,
+    template_name: str, language: str, parameters: list[str], payload: dict[str, Any],
+) -> str:
+    """Store an owner notice in the local outbox (one per notice); return its wamid."""
+    existing = await conn.fetchval(
+        """INSERT INTO whatsapp_outbox
+               (shop_id, owner_notice_id, wamid, to_phone, template_name, language, parameters, payload)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (owner_notice_id) DO NOTHING
+           RETURNING wamid""",
+        shop_id, owner_notice_id, wamid, to_phone, template_name, language, parameters, payload,
+    )
+    if existing is None:
+        existing = await conn.fetchval(
+            "SELECT wamid FROM whatsapp_outbox WHERE owner_notice_id = $1", owner_notice_id
+        )
+    return str(existing)
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     id: int

@@ -19,6 +19,7 @@ from db.repos.customers import PgCustomerRepository
 from db.repos.idempotency import PgIdempotencyRepository
 from db.repos.invoices import PgInvoiceRepository
 from db.repos.ledger import PgLedgerRepository, PgPaymentRepository
+from db.repos.owner_notices import PgOwnerNoticeRepository
 from db.repos.prices import PgProductPriceRepository
 from db.repos.products import PgProductRepository, PgStockMoveRepository
 from db.repos.reminders import PgReminderRepository
@@ -39,6 +40,7 @@ class PostgresUnitOfWork:
     reminders: PgReminderRepository
     idempotency: PgIdempotencyRepository
     reports: PgReportRepository
+    owner_notices: PgOwnerNoticeRepository
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -67,6 +69,7 @@ class PostgresUnitOfWork:
         self.reminders = PgReminderRepository(c)
         self.idempotency = PgIdempotencyRepository(c)
         self.reports = PgReportRepository(c)
+        self.owner_notices = PgOwnerNoticeRepository(c)
         return self
 
     async def __aexit__(

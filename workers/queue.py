@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SEND_REMINDER = "workers.reminders.send_reminder"
 UPLOAD_RECORDING = "workers.recordings.upload_recording"
 SWEEP = "workers.sweep.sweep"
+SEND_OWNER_NOTICE = "workers.owner_notices.send_owner_notice"
 
 # Sends where nothing went out are retried by RQ (the row also counts attempts).
 REMINDER_RETRY_INTERVALS = [10, 30, 120, 600]
@@ -143,6 +144,20 @@ class RQJobQueue:
             failure_ttl=FAILURE_TTL_S,
         )
         log.info("call %s: recording upload enqueued", call_id)
+
+    # --- owner notices -------------------------------------------------------
+    def enqueue_owner_notice(self, notice_id: int) -> None:
+        """Deliver an owner notice now (the row decides; a second job finds it sent)."""
+        self.queue.enqueue(
+            SEND_OWNER_NOTICE,
+            notice_id,
+            job_id=f"owner-notice-{notice_id}-{int(time.time() * 1000)}",
+            retry=Retry(max=len(REMINDER_RETRY_INTERVALS), interval=REMINDER_RETRY_INTERVALS),
+            job_timeout=JOB_TIMEOUT_S,
+            result_ttl=RESULT_TTL_S,
+            failure_ttl=FAILURE_TTL_S,
+        )
+        log.info("owner notice %s enqueued", notice_id)
 
     # --- sweep ---------------------------------------------------------------
     def enqueue_sweep(self, interval_s: float) -> bool:

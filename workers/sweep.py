@@ -6,6 +6,7 @@
 - reminders stuck in `sending` longer than `sending_stale_after_s` (the
   worker died between committing `sending` and recording the answer): marked
   `unknown`, never resent; the status webhook reconciles them.
+- owner notices still pending after a couple of minutes (their job lost): enqueued again.
 - with S3 configured: finished calls whose recording is still only local
   (upload job lost) get their upload enqueued again.
 
@@ -23,6 +24,7 @@ from db.calls import close_unstreamed
 from db.pool import create_pool
 from db.recordings import pending_uploads
 from db.reminder_sends import due_scheduled, expire_stale_sending
+from db.repos.owner_notices import pending_before
 from workers.context import WorkerConfig, current
 from workers.queue import RQJobQueue
 
@@ -33,6 +35,8 @@ UPLOAD_GRACE_MIN = 5
 # A stream arrives seconds after the voice webhook (a DTMF login takes a minute or two):
 # a call still 'ringing' after this never streamed and is closed.
 UNSTREAMED_AFTER_MIN = 10
+# An owner notice is delivered within seconds; one still pending after this lost its job.
+NOTICE_GRACE_MIN = 2
 
 
 async def sweep() -> dict[str, int]:
@@ -68,8 +72,14 @@ async def run_sweep(
         for call_id in await pending_uploads(conn, now - timedelta(minutes=UPLOAD_GRACE_MIN)):
             jobs.enqueue_recording_upload(call_id)
             uploads += 1
+    notices = await pending_before(conn, now - timedelta(minutes=NOTICE_GRACE_MIN))
+    for notice_id in notices:
+        jobs.enqueue_owner_notice(notice_id)  # its job was lost (Redis flushed); the row decides
     async with conn.transaction():
         unstreamed = await close_unstreamed(conn, started_before=now - timedelta(minutes=UNSTREAMED_AFTER_MIN))
     for call_sid in unstreamed:
         log.info("call %s never streamed; closed", call_sid)
-    return {"unknown": len(stale), "requeued": requeued, "uploads": uploads, "unstreamed": len(unstreamed)}
+    return {
+        "unknown": len(stale), "requeued": requeued, "uploads": uploads, "unstreamed": len(unstreamed),
+        "owner_notices": len(notices),
+    }

@@ -11,6 +11,7 @@ from business import credentials, fields, shop_settings
 from business.actions.runner import ActionRunner
 from business.errors import ShopNotFound, ValidationError
 from business.models import CallerShop, Shop, ShopPhone
+from business.owner_notices import pin_lockout_notice
 from business.phones import mask_phone, normalize_phone
 from business.pin_lockout import PinCheck, lock_for
 from business.ports import UnitOfWork
@@ -146,9 +147,15 @@ class ShopActions(ActionRunner):
             lock = lock_for(failures)
             until = now + lock if lock is not None else None
             await uow.shops.set_pin_attempts(shop.id, e164, failures, until)
+            notice_id = None
+            if until is not None:
+                notice = pin_lockout_notice(shop.id, shop.name, e164, until)
+                notice_id = await uow.owner_notices.add(notice, now)
             await uow.commit()
         if lock is not None:
             log.warning("shop %s: PIN lock-out for a calling number after %d wrong PINs", shop.id, failures)
+        if notice_id is not None:
+            self._jobs.enqueue_owner_notice(notice_id)  # the owner hears of it (once an hour at most)
         return PinCheck(ok=False, locked_until=until, lock_started=lock is not None)
 
 
