@@ -6,7 +6,6 @@ the pipeline; the call path never needs to know which engine is behind it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from pipecat.frames.frames import TTSAudioRawFrame
@@ -21,7 +20,6 @@ log = logging.getLogger(__name__)
 
 # ElevenLabs' stock multilingual voice, used when no voice is configured.
 DEFAULT_ELEVENLABS_VOICE = "21m00Tcm4TlvDq8ikWAM"
-DEEPGRAM_MAX_KEYTERMS = 50
 
 
 def make_embedded_stt(config: VoiceConfig, vocabulary: ShopVocabulary) -> PocketsphinxSTTService:
@@ -42,46 +40,12 @@ def make_embedded_tts(config: VoiceConfig, language: str = "hinglish") -> Espeak
     )
 
 
-DEEPGRAM_CONNECT_WAIT_S = 1.5
+def make_deepgram_stt(config: VoiceConfig, vocabulary: ShopVocabulary, *, language: str | None = None) -> FrameProcessor:
+    """Deepgram streaming recognition ("hi" or "multi"), boosted with the shop's names and command words;
+    its final transcripts carry their confidences (bot.voice.deepgram_stt)."""
+    from bot.voice.deepgram_stt import make_deepgram_stt as make
 
-
-def make_deepgram_stt(config: VoiceConfig, vocabulary: ShopVocabulary) -> FrameProcessor:
-    """Deepgram streaming recognition ("hi" or "multi"), boosted with the shop's names."""
-    from pipecat.services.deepgram.stt import DeepgramSTTService
-
-    class DeepgramSTT(DeepgramSTTService):  # type: ignore[misc]
-        """Deepgram that does not hold the call's start hostage to its connection.
-
-        pipecat 1.14 waits in `setup` until Deepgram connects or gives up
-        (seconds of retries with back-off when it refuses us): the greeting
-        would wait too. Its first connection error already switches the call
-        to the embedded recogniser, so setup waits briefly and moves on.
-        """
-
-        async def _connect(self) -> None:
-            self._quick_failure_tracker.reset()
-            self._connection_settled.clear()
-            self._connection_task = self.create_task(self._connection_handler())  # type: ignore[assignment]
-            try:
-                await asyncio.wait_for(self._connection_settled.wait(), DEEPGRAM_CONNECT_WAIT_S)
-            except TimeoutError:
-                log.warning("Deepgram not connected after %.1f s; carrying on", DEEPGRAM_CONNECT_WAIT_S)
-
-    keyterms = list(dict.fromkeys(vocabulary.people + vocabulary.products))[:DEEPGRAM_MAX_KEYTERMS]
-    settings = DeepgramSTTService.Settings(
-        model=config.deepgram_model,
-        language=config.deepgram_language,
-        interim_results=False,
-        smart_format=False,
-        punctuate=False,
-        keyterm=keyterms or None,
-    )
-    return DeepgramSTT(
-        api_key=config.deepgram_api_key,
-        base_url=config.deepgram_base_url,
-        settings=settings,
-        name="DeepgramSTT",
-    )
+    return make(config, vocabulary, language=language)
 
 
 def make_elevenlabs_tts(config: VoiceConfig, language: str = "hinglish") -> FrameProcessor:
@@ -114,12 +78,15 @@ def make_elevenlabs_tts(config: VoiceConfig, language: str = "hinglish") -> Fram
     return ElevenLabsTTS(api_key=config.elevenlabs_api_key, url=url, settings=settings, name="ElevenLabsTTS")
 
 
-def make_stt(config: VoiceConfig, vocabulary: ShopVocabulary) -> FrameProcessor:
-    """Recognition for one call: Deepgram falling over to embedded, or embedded alone."""
+def make_stt(config: VoiceConfig, vocabulary: ShopVocabulary, *, language: str | None = None) -> FrameProcessor:
+    """Recognition for one call: Deepgram falling over to embedded, or embedded alone.
+
+    `language` is the shop's recognition language for Deepgram ("hi" or "multi",
+    ShopSettings.recognition_language; None or "" keeps the process's DEEPGRAM_LANGUAGE)."""
     embedded = make_embedded_stt(config, vocabulary)
     if not config.deepgram_api_key:
         return embedded
-    return with_fallback(make_deepgram_stt(config, vocabulary), embedded)
+    return with_fallback(make_deepgram_stt(config, vocabulary, language=language), embedded)
 
 
 def make_tts(config: VoiceConfig, language: str = "hinglish") -> FrameProcessor:

@@ -72,6 +72,9 @@ class Transcript:
     audio_s: float = 0.0
     decode_s: float = 0.0
     finalise_s: float = 0.0  # time spent after the end of the audio
+    engine: str = "pocketsphinx"  # or "deepgram" (bot.voice.deepgram.transcript_of)
+    # What the top readings disagree on ("direction": a payment in one, udhaar in another).
+    doubts: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
