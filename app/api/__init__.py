@@ -16,6 +16,7 @@ from app.api import (
     book_additions,
     customer_changes,
     customers,
+    documents,
     invoices,
     ledger,
     products,
@@ -25,7 +26,9 @@ from app.api import (
 from app.api.errors import ERROR_RESPONSES
 
 api_router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
-for _module in (customers, customer_changes, products, invoices, ledger, reminders, book_additions, summary):
+for _module in (
+    customers, customer_changes, products, invoices, ledger, reminders, book_additions, summary, documents
+):
     api_router.include_router(_module.router)
 
 __all__ = ["api_router"]
