@@ -21,12 +21,14 @@ from app.api.calls import router as calls_router
 from app.api.calls import twilio_config
 from app.api.errors import install_error_handlers
 from app.api.health import router as health_router
+from app.api.metrics import router as metrics_router
 from app.api.outbox import recordings_router
 from app.api.outbox import router as outbox_router
 from app.body_limits import BodyLimitMiddleware
 from app.local_secrets import with_local_secrets
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
+from app.worker_header import WorkerHeaderMiddleware
 from dashboard.routes import router as dashboard_router
 from telephony.twilio.routes import router as twilio_router
 from telephony.whatsapp.webhook import router as whatsapp_router
@@ -44,6 +46,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(recordings_router)
     app.include_router(whatsapp_router)
     app.include_router(dashboard_router)
+    app.include_router(metrics_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -77,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
+    app.add_middleware(WorkerHeaderMiddleware)  # which process answered (several share a port)
     app.add_middleware(BodyLimitMiddleware)  # 413 before a body is read past its route's cap
     install_error_handlers(app)
     _include_routers(app)

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Live calls one process carries; the next caller hears "all lines busy" (benchmarks/bench_calls.py sizes it).
     max_concurrent_calls: int = 20
+    # HTTP processes on one port (`execora serve --workers`); `execora up` defaults to one per core.
+    http_workers: int = 1
+    # Bearer token for GET /metrics. Empty: /metrics answers only when HOST is loopback and no proxy is trusted.
+    metrics_token: SecretStr = SecretStr("")
+    # prometheus-client's multiprocess files (empty: DATA_DIR/metrics); one per host, emptied at start.
+    metrics_dir: str = ""
     # Local state (embedded Postgres/Redis data, recordings, outbox): survives restarts.
     data_dir: Path = Field(default=PROJECT_ROOT / ".execora")
 

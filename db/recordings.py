@@ -31,10 +31,11 @@ class Recording:
     bucket: str | None
     object_key: str | None
     uploaded_at: datetime | None
+    ended_at: datetime | None = None  # the call's end: upload lag is measured from it
 
 
 _COLUMNS = """id, shop_id, recording_path, recording_status, recording_size_bytes, recording_sha256,
-              recording_bucket, recording_object_key, recording_uploaded_at"""
+              recording_bucket, recording_object_key, recording_uploaded_at, ended_at"""
 
 
 def _recording(row: asyncpg.Record) -> Recording:
@@ -48,6 +49,7 @@ def _recording(row: asyncpg.Record) -> Recording:
         bucket=row["recording_bucket"],
         object_key=row["recording_object_key"],
         uploaded_at=row["recording_uploaded_at"],
+        ended_at=row["ended_at"],
     )
 
 

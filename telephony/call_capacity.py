@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.metrics import ACTIVE_CALLS
+
 # Said (en-IN voice) to a caller refused for capacity before the stream starts.
 BUSY = "Sorry, all lines are busy right now. Please call again in a little while."
 
@@ -25,14 +27,17 @@ class CallSlots:
     def full(self) -> bool:
         return self.active >= self.limit
 
-    def take(self) -> bool:
-        """Hold a slot for a starting call; False when the process is full."""
+    def take(self, carrier: str = "twilio") -> bool:
+        """Hold a slot for a starting call of `carrier`; False when the process is full."""
         if self.full:
             return False
         self.active += 1
+        ACTIVE_CALLS.labels(carrier=carrier).inc()  # execora_active_calls, summed over processes
         return True
 
-    def release(self) -> None:
+    def release(self, carrier: str = "twilio") -> None:
+        if self.active > 0:
+            ACTIVE_CALLS.labels(carrier=carrier).dec()
         self.active = max(0, self.active - 1)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 
+from bot import metrics
 from db.pool import create_pool
 from db.recording_store import (
     FileDigest,
@@ -110,6 +111,7 @@ async def run_upload(conn: asyncpg.Connection, cfg: WorkerConfig, call_id: int) 
         async with conn.transaction():
             await mark_local(conn, call_id, size=digest.size, sha256=digest.sha256)
         log.info("call %s: recording kept in the local store (%d bytes)", call_id, digest.size)
+        _stored_lag(rec.ended_at)
         return "local"
 
     client = await asyncio.to_thread(s3_client, cfg.s3)
@@ -123,4 +125,11 @@ async def run_upload(conn: asyncpg.Connection, cfg: WorkerConfig, call_id: int) 
         )
     await asyncio.to_thread(path.unlink, True)
     log.info("call %s shop %s: recording uploaded (%d bytes)", call_id, rec.shop_id, digest.size)
+    _stored_lag(rec.ended_at)
     return "uploaded"
+
+
+def _stored_lag(ended_at: datetime | None) -> None:
+    """execora_recording_upload_lag_seconds: from the call's end to its recording stored."""
+    if ended_at is not None:
+        metrics.recording_stored((datetime.now(UTC) - ended_at).total_seconds())

@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+from bot import metrics
 from business.reminders import FAIL, SKIP_PAID, Action, ReminderState, decide
 from business.shoptime import day_bounds, shop_date
 from db.outbox import insert_outbox
@@ -92,7 +93,13 @@ async def send_reminder(reminder_id: int) -> str:
     jobs = RQJobQueue(cfg.redis_url, queue_name=cfg.queue_name)
     try:
         async with pool.acquire() as conn:
-            return await run_reminder(conn, cfg, reminder_id, jobs=jobs)
+            try:
+                result = await run_reminder(conn, cfg, reminder_id, jobs=jobs)
+            except SendNotAttempted:
+                metrics.reminder_send("retry")
+                raise
+            metrics.reminder_send(result)  # execora_reminder_sends_total{outcome}
+            return result
     finally:
         jobs.close()
         await pool.close()

@@ -40,7 +40,9 @@ from app.commands.common import (
     settings_from_args,
     uvicorn_options,
 )
+from app.commands.http_processes import add_workers_argument, cores, serve_processes
 from app.commands.seed import DemoShop, prepare_database
+from app.metrics_dir import prepare_metrics_dir
 from app.settings import Settings
 
 log = logging.getLogger("execora.up")
@@ -218,6 +220,19 @@ async def _serve(
         await asyncio.to_thread(stop_worker, worker)
 
 
+def _serve_processes(
+    settings: Settings, demo: DemoShop | None, example_customer: int | None, started: list[str]
+) -> int:
+    """HTTP_WORKERS processes on one port (uvicorn's supervisor takes SIGINT/SIGTERM), plus the worker."""
+    worker = start_worker(settings)
+    try:
+        print(_banner(settings, demo, example_customer, started, worker is not None), flush=True)
+        serve_processes(settings, settings.http_workers)  # the port is bound: early requests wait, none refused
+        return 0
+    finally:
+        stop_worker(worker)
+
+
 def _run(settings: Settings, stop: _Stop) -> int:
     from app.embedded import start_embedded
 
@@ -233,6 +248,8 @@ def _run(settings: Settings, stop: _Stop) -> int:
         log.info("ready to serve in %.1fs", time.monotonic() - t0)
         if stop.requested:
             return 0
+        if settings.http_workers > 1:
+            return _serve_processes(settings, demo, example_customer, services.started)
         try:
             return asyncio.run(_serve(settings, stop, demo, example_customer, services.started))
         except SystemExit as exc:  # uvicorn exits on a startup failure (e.g. the port got taken)
@@ -260,9 +277,12 @@ def main(argv: list[str]) -> int:
         "migrations, the demo shop, HTTP and a worker. Ctrl-C stops everything.",
     )
     add_host_port_arguments(parser)
+    add_workers_argument(parser, "default: one per core")
     args = parser.parse_args(argv)
     settings = settings_from_args(args)
+    settings = settings.model_copy(update={"http_workers": max(1, args.workers or cores())})
     configure_logging(settings.log_level)
+    prepare_metrics_dir(settings)  # before anything imports prometheus_client; the worker inherits it
     stop = _Stop()
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -16,6 +16,7 @@ import logging
 import threading
 from typing import Any
 
+from app.metrics_dir import prepare_metrics_dir
 from app.s3 import s3_config
 from app.settings import Settings, load_settings
 from business.reminders import SendWindow
@@ -107,6 +108,7 @@ class _Sweeper(threading.Thread):
 def main(argv: list[str] | None = None) -> int:
     args = _parse(list(argv or []))
     settings = load_settings()
+    prepare_metrics_dir(settings, clean=False)  # the app on this host sums our counters into its /metrics
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)

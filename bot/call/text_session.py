@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.call.conversation import Conversation
 from bot.call.outcome import Outcome
 from bot.call.ports import CallStore
+from bot.metrics import observe_turn
 from business.turns import CallTurn
 
 TYPED_CONFIDENCE = 1.0
@@ -44,4 +45,5 @@ class TextSession:
         if outcome.end_call:
             self.ended = True
         await self._store.record_turn(self.call_sid, turn)
+        observe_turn(turn, "chat")
         return turn

@@ -19,6 +19,7 @@ from bot.call.clock import CallClock
 from bot.call.frames import TurnResultFrame
 from bot.call.logs import call_log
 from bot.call.ports import CallStore
+from bot.metrics import observe_turn
 from business.turns import CallTurn
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class TurnRecorder(FrameProcessor):
         if turn is None:
             return
         self.recorded.append(turn)
+        observe_turn(turn, "call")  # execora_turns_total and the stage histograms
         task = asyncio.get_running_loop().create_task(self._write(turn))
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)

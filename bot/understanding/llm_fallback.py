@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from bot import metrics
 from bot.understanding.schema import tool_definitions, validate
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class LLMFallback:
             )
         except Exception as exc:  # timeout, HTTP or protocol error: the caller asks again
             log.warning("llm fallback failed: %s", type(exc).__name__)
+            metrics.llm_error(exc)
             return dict(UNKNOWN)
         result = self._to_result(response)
         if result["intent"] != "unknown":

@@ -17,6 +17,8 @@ from pipecat.pipeline.service_switcher import ServiceSwitcher, ServiceSwitcherSt
 from pipecat.processors.frame_processor import FrameProcessor
 from pipecat.utils.errors import ErrorCategory
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -25,6 +27,7 @@ class FailoverOnErrorStrategy(ServiceSwitcherStrategyManual):
 
     async def handle_error(self, error: ErrorFrame) -> FrameProcessor | None:
         failed = error.processor or self._active_service
+        metrics.speech_error(failed, error.category)
         if error.category == ErrorCategory.APPLICATION:
             return None  # our code failed, not the provider: switching would not help
         services = self._services
@@ -41,6 +44,7 @@ class FailoverOnErrorStrategy(ServiceSwitcherStrategyManual):
                 )
                 switched = await self._set_active_if_available(candidate)
                 if switched is not None:
+                    metrics.speech_failover(failed)
                     if failed.is_usable:
                         await failed.set_usable(False)  # no flapping back mid-call
                     await self._say_what_was_lost(failed, switched)
