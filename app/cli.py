@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("app.commands.serve", "Serve HTTP only, against DATABASE_URL / REDIS_URL"),
     "migrate": ("app.commands.migrate", "Apply SQL migrations in order"),
     "shop": ("app.commands.shop", "Shop admin: `execora shop add --name N --phone +91...`"),
+    "operator": ("app.commands.operator", "Dashboard sign-ins: `execora operator add --email E --role R`"),
     "seed": ("app.commands.seed", "Load the demo shop: `execora seed --demo`"),
     "parse": ("app.commands.parse", "Parse shopkeeper sentences into intents (JSON)"),
     "chat": ("app.commands.chat", "Talk to a shop's books by typing: `execora chat --phone +91...` [--jsonl]"),

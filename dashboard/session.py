@@ -1,9 +1,9 @@
-"""The operator's session: a signed cookie naming one shop, and the key that signs it.
+"""The operator's session: a signed cookie naming one operator, and the key that signs it.
 
-Cookie value: `base64url(json{"s": shop_id, "e": expires_unix, "k": key_fp, "n": nonce}).hex_hmac`.
-`key_fp` is an HMAC of the shop's current API-key hash, so re-issuing the key
-(`execora shop` / `Books.reissue_api_key`) ends every session signed in with
-the old one. Stateless: any app process can check it.
+Cookie value: `base64url(json{"o": operator_id, "e": expires_unix, "k": key_fp, "n": nonce}).hex_hmac`.
+`key_fp` is an HMAC of the operator's current session epoch (`binding`), which moves
+when the password changes or the account is disabled (`db.operators`), ending every
+session signed in before. Stateless: any app process can check it.
 
 The signing key is APP_SECRET; without one (the embedded `execora up`
 defaults) a random key is generated once per data dir in
@@ -31,7 +31,7 @@ _MAX_COOKIE_LEN = 512
 
 @dataclass(frozen=True)
 class Session:
-    shop_id: int
+    operator_id: int
     expires: int
     key_fp: str
     nonce: str  # names this sign-in, so sign-out can revoke it (see `dashboard.revocation`)
@@ -70,8 +70,13 @@ def session_key(app_secret: str, data_dir: Path) -> bytes:
     return _derive(app_secret or load_or_create_secret(data_dir))
 
 
-def key_fingerprint(key: bytes, api_key_hash: str) -> str:
-    return hmac.new(key, b"key:" + api_key_hash.encode(), hashlib.sha256).hexdigest()[:32]
+def key_fingerprint(key: bytes, binding: str) -> str:
+    return hmac.new(key, b"key:" + binding.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def binding_of(operator_id: int, session_epoch: int) -> str:
+    """What a session is bound to: the operator and their current session epoch."""
+    return f"operator:{operator_id}:{session_epoch}"
 
 
 def _b64(data: bytes) -> str:
@@ -86,10 +91,10 @@ def _sign(key: bytes, payload: str) -> str:
     return hmac.new(key, b"session:" + payload.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def encode(key: bytes, shop_id: int, api_key_hash: str, ttl_s: int, now: float | None = None) -> str:
-    """A fresh cookie value for `shop_id`, valid `ttl_s` seconds."""
+def encode(key: bytes, operator_id: int, binding: str, ttl_s: int, now: float | None = None) -> str:
+    """A fresh cookie value for `operator_id`, valid `ttl_s` seconds."""
     expires = int((now if now is not None else time.time()) + ttl_s)
-    body = {"s": shop_id, "e": expires, "k": key_fingerprint(key, api_key_hash), "n": secrets.token_urlsafe(16)}
+    body = {"o": operator_id, "e": expires, "k": key_fingerprint(key, binding), "n": secrets.token_urlsafe(16)}
     payload = _b64(json.dumps(body, separators=(",", ":")).encode())
     return f"{payload}.{_sign(key, payload)}"
 
@@ -103,13 +108,13 @@ def decode(key: bytes, value: str | None, now: float | None = None) -> Session |
         if not hmac.compare_digest(_sign(key, payload), sig):
             return None
         body = json.loads(_unb64(payload))
-        shop_id, expires, key_fp, nonce = body["s"], body["e"], body["k"], body["n"]
+        operator_id, expires, key_fp, nonce = body["o"], body["e"], body["k"], body["n"]
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         return None
-    if not isinstance(shop_id, int) or not isinstance(expires, int):
+    if not isinstance(operator_id, int) or not isinstance(expires, int):
         return None
     if not isinstance(key_fp, str) or not isinstance(nonce, str) or not nonce:
         return None
     if expires < (now if now is not None else time.time()):
         return None
-    return Session(shop_id=shop_id, expires=expires, key_fp=key_fp, nonce=nonce)
+    return Session(operator_id=operator_id, expires=expires, key_fp=key_fp, nonce=nonce)

@@ -1,8 +1,10 @@
 """Fixtures for the dashboard tests: the real app (lifespan run) over httpx's ASGI
-transport, shops made per test, calls and turns written through `db.calls`."""
+transport, shops and their owner operators made per test (the way `execora operator add`
+makes them), calls and turns written through `db.calls`."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,11 +17,28 @@ from fastapi import FastAPI
 
 from app.main import create_app
 from business.turns import CallTurn
+from dashboard import passwords
 from db import calls as call_rows
+from db import operators as operator_rows
 
 
 def random_phone() -> str:
     return "+9198" + "".join(secrets.choice("0123456789") for _ in range(8))
+
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Op:
+    """An operator the tests sign in as."""
+
+    operator_id: int
+    email: str
+    password: str
+    role: str
+    shop_id: int | None
+    totp_secret: str | None = None
 
 
 @dataclass
@@ -27,11 +46,34 @@ class DashShop:
     shop_id: int
     api_key: str
     name: str
+    owner: Op
+
+    @property
+    def email(self) -> str:
+        return self.owner.email
+
+    @property
+    def password(self) -> str:
+        return self.owner.password
+
+
+async def new_operator(
+    app: FastAPI, role: str, shop_id: int | None, *, password: str = PASSWORD, totp: bool = False
+) -> Op:
+    email = f"{role}-{secrets.token_hex(4)}@shop.example"
+    secret = passwords.new_totp_secret() if totp else None
+    password_hash = await asyncio.to_thread(passwords.hash_password, password)
+    async with app.state.pool.acquire() as conn:
+        op = await operator_rows.add_operator(conn, email=email, password_hash=password_hash, role=role,
+                                              shop_id=shop_id, totp_secret=secret)
+    assert op is not None
+    return Op(op.id, email, password, role, shop_id, secret)
 
 
 async def new_shop(app: FastAPI, name: str = "Sharma Test Store") -> DashShop:
     shop, api_key = await app.state.books.create_shop(name, random_phone())
-    return DashShop(shop_id=shop.id, api_key=api_key, name=shop.name)
+    owner = await new_operator(app, "owner", shop.id)
+    return DashShop(shop_id=shop.id, api_key=api_key, name=shop.name, owner=owner)
 
 
 def turn(turn_no: int, **fields: Any) -> CallTurn:
@@ -67,8 +109,12 @@ def write_wav(recordings_dir: Path, call_sid: str) -> Path:
     return wav
 
 
-async def sign_in(http: httpx.AsyncClient, api_key: str) -> httpx.Response:
-    return await http.post("/dashboard/login", data={"api_key": api_key})
+async def sign_in(
+    http: httpx.AsyncClient, who: Op | DashShop, *, password: str | None = None, code: str = ""
+) -> httpx.Response:
+    """The sign-in form posted as a browser would (same-origin)."""
+    data = {"email": who.email, "password": who.password if password is None else password, "code": code}
+    return await http.post("/dashboard/login", data=data)
 
 
 @pytest.fixture

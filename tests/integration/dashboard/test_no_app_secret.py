@@ -34,7 +34,7 @@ def _client(app: FastAPI) -> httpx.AsyncClient:
 async def test_sessions_use_a_data_dir_secret_that_survives_restarts(bare_app: FastAPI, dash_settings: Any) -> None:
     shop = await new_shop(bare_app)
     async with _client(bare_app) as http:
-        assert (await sign_in(http, shop.api_key)).status_code == 303
+        assert (await sign_in(http, shop)).status_code == 303
         cookie = http.cookies.get("execora_dashboard")
         secret_file = dash_settings.data_dir / SECRET_FILE
         mode = (await asyncio.to_thread(secret_file.stat)).st_mode
@@ -56,7 +56,7 @@ async def test_local_recording_plays_through_the_session(bare_app: FastAPI) -> N
         async with bare_app.state.pool.acquire() as conn:
             await call_rows.register_recording(conn, call_sid=call_sid, path=str(wav), duration_s=3.0, size_bytes=44)
     async with _client(bare_app) as http:
-        await sign_in(http, shop.api_key)
+        await sign_in(http, shop)
         page = await http.get(f"/dashboard/calls/{sid}")
         m = re.search(r'<audio controls preload="none" src="([^"]+)"', page.text)
         # The app signs with the data dir's own secret, so the page links a signed recording URL.

@@ -1,5 +1,5 @@
-"""The operators' dashboard over HTTP: sign-in, the calls list and one call's page,
-overview pages, shop isolation, escaping, sign-out."""
+"""The operators' dashboard over HTTP: sign-in with an operator's email and password,
+the calls list and one call's page, overview pages, shop isolation, escaping, sign-out."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import httpx
 from fastapi import FastAPI
 
 from business.turns import CallTurn
+from dashboard import passwords
 from dashboard.session import COOKIE_NAME
-from dashboard.throttle import MAX_FAILURES
+from dashboard.throttle import MAX_EMAIL_FAILURES, MAX_FAILURES
 from db import calls as call_rows
+from db import operators as operator_rows
 from tests.integration.dashboard.conftest import (
     DashShop,
     add_call,
@@ -43,7 +45,8 @@ TURNS: list[CallTurn] = [
 async def test_login_page_and_redirect_when_signed_out(http: httpx.AsyncClient) -> None:
     r = await http.get("/dashboard/login")
     assert r.status_code == 200
-    assert 'name="api_key"' in r.text and 'method="post"' in r.text
+    assert 'name="email"' in r.text and 'name="password"' in r.text and 'method="post"' in r.text
+    assert 'name="api_key"' not in r.text
     assert "default-src 'none'" in r.headers["content-security-policy"]
     assert r.headers["referrer-policy"] == "same-origin"
     for path in ("/dashboard/calls", "/dashboard/summary", "/dashboard/outstanding", "/dashboard/reminders",
@@ -53,32 +56,35 @@ async def test_login_page_and_redirect_when_signed_out(http: httpx.AsyncClient) 
 
 
 async def test_sign_in_refused(http: httpx.AsyncClient, shop: DashShop) -> None:
-    for bad in ("", "exk_wrong", shop.api_key + "x", "x" * 5000, "exk_\x00"):
-        r = await sign_in(http, bad)
+    for bad in ("", "wrong password", shop.password + "x", "x" * 5000, "pw\x00"):
+        r = await sign_in(http, shop, password=bad)
         assert r.status_code == 401, bad
         assert "not accepted" in r.text
         assert COOKIE_NAME not in r.headers.get("set-cookie", "")
+    r = await http.post("/dashboard/login", data={"api_key": shop.api_key})  # a shop key is no sign-in any more
+    assert r.status_code == 401 and COOKIE_NAME not in r.headers.get("set-cookie", "")
     assert (await http.get("/dashboard/calls")).status_code == 303
 
 
 async def test_sign_in_sets_a_strict_httponly_cookie(http: httpx.AsyncClient, shop: DashShop) -> None:
-    r = await sign_in(http, shop.api_key)
+    r = await sign_in(http, shop)
     assert r.status_code == 303 and r.headers["location"] == "/dashboard/calls"
     cookie = r.headers["set-cookie"]
     assert cookie.startswith(COOKIE_NAME + "=")
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/dashboard" in cookie
-    assert shop.api_key not in cookie
+    assert shop.password not in cookie and shop.email not in cookie
     r = await http.get("/dashboard/calls")
     assert r.status_code == 200 and shop.name in r.text and "No calls yet" in r.text
     assert (await http.get("/dashboard/login")).status_code == 303  # already signed in
 
 
 async def test_cross_site_sign_in_is_refused(http: httpx.AsyncClient, shop: DashShop) -> None:
-    r = await http.post("/dashboard/login", data={"api_key": shop.api_key}, headers={"Origin": "https://evil.example"})
+    form = {"email": shop.email, "password": shop.password}
+    r = await http.post("/dashboard/login", data=form, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403 and COOKIE_NAME not in r.headers.get("set-cookie", "")
-    r = await http.post("/dashboard/login", data={"api_key": shop.api_key}, headers={"Sec-Fetch-Site": "cross-site"})
+    r = await http.post("/dashboard/login", data=form, headers={"Sec-Fetch-Site": "cross-site"})
     assert r.status_code == 403
-    r = await http.post("/dashboard/login", data={"api_key": shop.api_key}, headers={"Origin": "http://execora.test"})
+    r = await http.post("/dashboard/login", data=form, headers={"Origin": "http://execora.test"})
     assert r.status_code == 303
     r = await http.post("/dashboard/logout", headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
@@ -88,7 +94,7 @@ async def test_cross_site_sign_in_is_refused(http: httpx.AsyncClient, shop: Dash
 async def test_calls_list_and_call_page(app: FastAPI, http: httpx.AsyncClient, shop: DashShop) -> None:
     older = await add_call(app, shop.shop_id, from_phone="+919811112222")
     sid = await add_call(app, shop.shop_id, turns=TURNS)
-    await sign_in(http, shop.api_key)
+    await sign_in(http, shop)
 
     r = await http.get("/dashboard/calls")
     assert r.status_code == 200
@@ -115,7 +121,7 @@ async def test_call_page_plays_the_time_limited_recording(
     wav = await asyncio.to_thread(write_wav, app.state.settings.recordings_dir, sid)
     async with app.state.pool.acquire() as conn:
         await call_rows.register_recording(conn, call_sid=sid, path=str(wav), duration_s=12.0, size_bytes=44)
-    await sign_in(http, shop.api_key)
+    await sign_in(http, shop)
 
     r = await http.get(f"/dashboard/calls/{sid}")
     m = re.search(r'<audio controls preload="none" src="([^"]+)"', r.text)
@@ -132,7 +138,7 @@ async def test_another_shops_call_is_not_found(app: FastAPI, http: httpx.AsyncCl
     other = await new_shop(app, "Gupta Test Store")
     theirs = await add_call(app, other.shop_id, turns=[turn(0, heard="gupta secret words", reply="ok")])
     mine = await add_call(app, shop.shop_id)
-    await sign_in(http, shop.api_key)
+    await sign_in(http, shop)
     r = await http.get(f"/dashboard/calls/{theirs}")
     assert r.status_code == 404 and "gupta secret words" not in r.text and "no such call" in r.text
     assert (await http.get(f"/dashboard/calls/{theirs}/recording")).status_code == 404
@@ -147,7 +153,7 @@ async def test_transcript_is_escaped(app: FastAPI, http: httpx.AsyncClient, shop
         0, heard=evil, intent="<b>intent</b>", entities={"customer": evil}, action="<i>act</i>",
         result={"note": evil}, reply=f"reply {evil}", timings={"<img src=x>": 5},
     )])
-    await sign_in(http, shop.api_key)
+    await sign_in(http, shop)
     r = await http.get(f"/dashboard/calls/{sid}")
     assert r.status_code == 200
     assert "<script>" not in r.text and "<b>intent" not in r.text and "<img" not in r.text
@@ -156,7 +162,7 @@ async def test_transcript_is_escaped(app: FastAPI, http: httpx.AsyncClient, shop
 
 async def test_shop_name_is_escaped(app: FastAPI, http: httpx.AsyncClient) -> None:
     evil = await new_shop(app, "<script>alert(1)</script> Store")
-    await sign_in(http, evil.api_key)
+    await sign_in(http, evil)
     r = await http.get("/dashboard/calls")
     assert r.status_code == 200 and "<script>alert(1)" not in r.text and "&lt;script&gt;alert(1)" in r.text
 
@@ -168,7 +174,7 @@ async def test_overview_pages(app: FastAPI, http: httpx.AsyncClient, shop: DashS
     await books.add_product(shop.shop_id, "Amul Taaza Milk", unit="packet", price_paise=3000, stock=10)
     await books.create_invoice(shop.shop_id, rahul.id, [("Amul Taaza Milk", 2, None)])
     await books.schedule_reminder(shop.shop_id, rahul.id, datetime.now(UTC) + timedelta(days=1), 10_000)
-    await sign_in(http, shop.api_key)
+    await sign_in(http, shop)
 
     r = await http.get("/dashboard/summary")
     assert r.status_code == 200
@@ -191,7 +197,7 @@ async def test_overview_pages(app: FastAPI, http: httpx.AsyncClient, shop: DashS
 
 
 async def test_logout_ends_the_session(http: httpx.AsyncClient, shop: DashShop) -> None:
-    await sign_in(http, shop.api_key)
+    await sign_in(http, shop)
     assert (await http.get("/dashboard/calls")).status_code == 200
     copied = http.cookies.get(COOKIE_NAME, path="/dashboard") or ""
     r = await http.post("/dashboard/logout", headers={"Origin": "https://execora.test"})  # PUBLIC_BASE_URL
@@ -200,14 +206,14 @@ async def test_logout_ends_the_session(http: httpx.AsyncClient, shop: DashShop) 
     assert (await http.get("/dashboard/calls")).status_code == 303
     http.cookies.set(COOKIE_NAME, copied, path="/dashboard", domain="execora.test")  # a copy of the old cookie
     assert (await http.get("/dashboard/calls")).status_code == 303
-    await sign_in(http, shop.api_key)  # signing in again works
+    await sign_in(http, shop)  # signing in again works
     assert (await http.get("/dashboard/calls")).status_code == 200
 
 
-async def test_tampered_cookie_and_reissued_key_end_the_session(
+async def test_tampered_cookie_and_changed_password_end_the_session(
     app: FastAPI, http: httpx.AsyncClient, shop: DashShop
 ) -> None:
-    await sign_in(http, shop.api_key)
+    await sign_in(http, shop)
     good = http.cookies.get(COOKIE_NAME, path="/dashboard")
     assert good
     payload, sig = good.split(".")
@@ -215,16 +221,31 @@ async def test_tampered_cookie_and_reissued_key_end_the_session(
     assert (await http.get("/dashboard/calls")).status_code == 303
     http.cookies.set(COOKIE_NAME, good, path="/dashboard", domain="execora.test")
     assert (await http.get("/dashboard/calls")).status_code == 200
-    await app.state.books.reissue_api_key(shop.shop_id)
+    await app.state.books.reissue_api_key(shop.shop_id)  # API keys are the machines' business now
+    assert (await http.get("/dashboard/calls")).status_code == 200
+    new_hash = await asyncio.to_thread(passwords.hash_password, "another long password")
+    async with app.state.pool.acquire() as conn:
+        await operator_rows.set_password(conn, shop.owner.operator_id, new_hash)
     assert (await http.get("/dashboard/calls")).status_code == 303
 
 
 async def test_repeated_refusals_are_throttled(app: FastAPI, shop: DashShop) -> None:
     transport = httpx.ASGITransport(app=app, client=("10.9.8.7", 4321))
     async with httpx.AsyncClient(transport=transport, base_url="http://execora.test") as http:
-        for _ in range(MAX_FAILURES):
-            assert (await sign_in(http, "exk_wrong")).status_code == 401
-        r = await sign_in(http, shop.api_key)
+        for i in range(MAX_FAILURES):  # one address trying many accounts
+            r = await http.post("/dashboard/login", data={"email": f"guess{i}@shop.example", "password": "pw"})
+            assert r.status_code == 401
+        r = await sign_in(http, shop)
         assert r.status_code == 429 and COOKIE_NAME not in r.headers.get("set-cookie", "")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://execora.test") as other:
-        assert (await sign_in(other, shop.api_key)).status_code == 303  # another address is unaffected
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://execora.test") as http2:
+        assert (await sign_in(http2, shop)).status_code == 303  # another address is unaffected
+
+
+async def test_one_account_is_throttled_from_any_address(app: FastAPI, shop: DashShop) -> None:
+    for i in range(MAX_EMAIL_FAILURES):  # many addresses trying one account
+        transport = httpx.ASGITransport(app=app, client=(f"10.7.0.{i}", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://execora.test") as http:
+            assert (await sign_in(http, shop, password="wrong password")).status_code == 401
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://execora.test") as http:
+        r = await sign_in(http, shop)
+        assert r.status_code == 429 and COOKIE_NAME not in r.headers.get("set-cookie", "")

@@ -14,7 +14,7 @@ KEY = session.session_key("k1", NO_DATA_DIR)
 def test_session_round_trip_and_refusals() -> None:
     value = session.encode(KEY, 7, "hash-a", ttl_s=60, now=1000.0)
     s = session.decode(KEY, value, now=1010.0)
-    assert s is not None and s.shop_id == 7 and s.key_fp == session.key_fingerprint(KEY, "hash-a")
+    assert s is not None and s.operator_id == 7 and s.key_fp == session.key_fingerprint(KEY, "hash-a")
     assert session.decode(KEY, value, now=1061.0) is None  # expired
     assert session.decode(session.session_key("k2", NO_DATA_DIR), value, now=1010.0) is None  # other key
     payload, sig = value.split(".")
