@@ -86,14 +86,19 @@ class Conversation:
             return self._reply(o, "pin_prompt", name=self._greeting_name)
         return self._reply(o, "greeting", name=self._greeting_name)
 
-    async def on_text(self, text: str, confidence: float | None, source: str = "speech") -> Outcome:
+    async def on_text(
+        self, text: str, confidence: float | None, source: str = "speech", doubts: tuple[str, ...] = ()
+    ) -> Outcome:
+        """`doubts`: what the recogniser's top readings disagreed on (bot.voice.recognizer.Transcript)."""
         o = self._outcome(text, source)
+        self.state.heard_doubts = tuple(doubts)
         out = await self._on_text(o, text, confidence)
         # Short paths (yes/no, goodbye, a choice) are understood without the parser.
         out.timings.setdefault("understood", self._clock.now_ms())
         return out
 
     async def on_digit(self, digit: str) -> Outcome | None:
+        self.state.heard_doubts = ()
         if self.state.needs_pin:
             return await self._pin_digit(digit)
         st = self.state

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 class ConversationPort(Protocol):
     async def greet(self) -> Outcome: ...
-    async def on_text(self, text: str, confidence: float | None) -> Outcome: ...
+    async def on_text(self, text: str, confidence: float | None, *, doubts: tuple[str, ...] = ()) -> Outcome: ...
     async def on_digit(self, digit: str) -> Outcome | None: ...
     async def on_idle(self, stage: str) -> Outcome: ...
     def on_error(self) -> Outcome: ...
@@ -54,6 +54,13 @@ class _Heard:
     value: str = ""
     confidence: float | None = None
     timings: dict[str, float] | None = None
+    doubts: tuple[str, ...] = ()
+
+
+def transcript_doubts(frame: TranscriptionFrame) -> tuple[str, ...]:
+    """What the recogniser's top readings disagreed on ("direction"), when it says."""
+    doubts = getattr(frame.result, "doubts", ())
+    return tuple(str(d) for d in doubts) if isinstance(doubts, (tuple, list)) else ()
 
 
 def transcript_confidence(frame: TranscriptionFrame) -> float | None:
@@ -115,7 +122,8 @@ class IntentRouter(FrameProcessor):
                     timings["speech_end"] = self._speech_end_ms
                     timings["vad_stop"] = self._vad_stop_ms or self._speech_end_ms
                     self._speech_end_ms = None
-                self._queue.put_nowait(_Heard("text", text, transcript_confidence(frame), timings))
+                heard = _Heard("text", text, transcript_confidence(frame), timings, transcript_doubts(frame))
+                self._queue.put_nowait(heard)
             return  # consumed
         if isinstance(frame, InterimTranscriptionFrame):
             return
@@ -149,7 +157,7 @@ class IntentRouter(FrameProcessor):
         if heard.kind == "greet":
             return await self._conversation.greet()
         if heard.kind == "text":
-            return await self._conversation.on_text(heard.value, heard.confidence)
+            return await self._conversation.on_text(heard.value, heard.confidence, doubts=heard.doubts)
         if heard.kind == "digit":
             return await self._conversation.on_digit(heard.value)
         return await self._conversation.on_idle(heard.value)

@@ -83,6 +83,9 @@ class CallState:
     recording_paused: list[tuple[float, float | None]] = field(default_factory=list)
     turn_no: int = 0
     failed_understanding: int = 0
+    # What the recogniser doubted in this turn's transcript ("direction": payment or udhaar):
+    # the read-back then says it plainly (HandlerContext.summary).
+    heard_doubts: tuple[str, ...] = ()
 
     def next_turn(self) -> int:
         """Allocate the next turn number."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.voice.audio import PHONE_RATE, StreamResampler, noise
+from bot.voice.direction import directions_disagree, money_direction
 from bot.voice.expect import YES_NO, classify
 from bot.voice.language_model import ShopModel
 from bot.voice.lexicon import model_dir
@@ -42,8 +43,10 @@ _CHUNK_BYTES = DECODER_RATE // 10 * 2  # 100 ms per process_raw call
 PAD_RMS = 12.0  # int16 units: about -69 dBFS, a quiet line rather than nothing
 # While listening for yes/no: how many alternatives must agree on the answer, and the confidence
 # an answer gets when one of them reads as the opposite (below the conversation's confirm threshold).
+# The same n-best check on open speech for the direction of money (payment vs udhaar).
 N_BEST = 5
 UNSURE_ANSWER = 0.3
+DIRECTION = "direction"  # Transcript.doubts: the top readings disagree on which way money moves
 
 
 @dataclass(frozen=True)
@@ -260,8 +263,13 @@ class Recognizer:
             return Transcript("", 0.0, (), audio_s, decode_s, finished - end_of_audio)
         words = self._words()
         confidence = sum(w.confidence for w in words) / len(words) if words else self._prob(hyp.prob)
-        if self._active == self._searches.get(YES_NO) and not self._answers_agree(hyp.hypstr):
+        doubts: tuple[str, ...] = ()
+        if self._active == self._searches.get(YES_NO):
+            if not self._answers_agree(hyp.hypstr):
+                confidence = min(confidence, UNSURE_ANSWER)
+        elif self._active == self._searches[None] and self._direction_doubted(hyp.hypstr):
             confidence = min(confidence, UNSURE_ANSWER)
+            doubts = (DIRECTION,)
         return Transcript(
             text=hyp.hypstr.strip(),
             confidence=round(confidence, 3),
@@ -269,7 +277,18 @@ class Recognizer:
             audio_s=audio_s,
             decode_s=decode_s,
             finalise_s=finished - end_of_audio,
+            doubts=doubts,
         )
+
+    def _direction_doubted(self, best: str) -> bool:
+        """Whether the best hypothesis says which way money moves and a close alternative says the
+        other way ("cash" heard as "khate" turns a payment into udhaar): then the read-back says
+        the direction plainly and nothing is booked on it. The n-best is only built for sentences
+        with a direction word, so other commands cost nothing more."""
+        if money_direction(best) is None:
+            return False
+        alternatives = (h.hypstr for h in self._decoder.nbest() if h is not None)
+        return directions_disagree(best, itertools.islice(alternatives, N_BEST))
 
     def _answers_agree(self, best: str) -> bool:
         """Whether the best hypothesis reads as an answer and no close alternative reads as the opposite

@@ -21,6 +21,9 @@ from business.books import Books
 from business.errors import CustomerNotFound, ProductNotFound
 from business.models import Customer, Product
 
+# Read-backs (readbacks.json) that say the direction of money plainly, for a doubted direction.
+_PLAIN_DIRECTION = {"payment": "payment_direction", "udhaar": "udhaar_direction"}
+
 
 class MissingCustomer(Exception):
     """The command names nobody and no customer is active: ask who."""
@@ -50,7 +53,10 @@ class HandlerContext:
         return self.clock.now()
 
     def summary(self, kind: str, **params: Any) -> str:
-        """A read-back sentence in the call's language."""
+        """A read-back sentence in the call's language; when the recogniser doubted which way the
+        money went, the one that says it plainly ("Payment, udhaar nahi: ...")."""
+        if "direction" in self.state.heard_doubts and kind in _PLAIN_DIRECTION:
+            kind = _PLAIN_DIRECTION[kind]
         return self.speaker.summary(kind, **params)
 
     def over_limit(self, paise: int) -> bool:
