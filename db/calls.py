@@ -166,6 +166,26 @@ async def close_unstreamed(conn: asyncpg.Connection, *, started_before: datetime
     return [r["call_sid"] for r in rows]
 
 
+async def close_lost(conn: asyncpg.Connection, *, started_before: datetime) -> list[tuple[str, int | None]]:
+    """Calls still 'in-progress' that began before `started_before` (longer than any call may
+    last): the process holding them died. Closed as failed / 'lost'; returns (CallSid, shop)."""
+    rows = await conn.fetch(
+        """UPDATE calls SET status = 'failed', ended_reason = COALESCE(ended_reason, 'lost'),
+                  ended_at = COALESCE(ended_at, now())
+           WHERE status = 'in-progress' AND started_at < $1
+           RETURNING call_sid, shop_id""",
+        started_before,
+    )
+    return [(str(r["call_sid"]), r["shop_id"]) for r in rows]
+
+
+async def mark_recording_lost(conn: asyncpg.Connection, call_sid: str) -> None:
+    """Nothing of the call's audio survived its process."""
+    await conn.execute(
+        "UPDATE calls SET recording_status = 'lost' WHERE call_sid = $1 AND recording_path IS NULL", call_sid
+    )
+
+
 async def next_turn_no(conn: asyncpg.Connection, call_sid: str) -> int:
     """The number the call's next turn gets (turns continue across a reconnect)."""
     value = await conn.fetchval(

@@ -7,6 +7,8 @@
   worker died between committing `sending` and recording the answer): marked
   `unknown`, never resent; the status webhook reconciles them.
 - owner notices still pending after a couple of minutes (their job lost): enqueued again.
+- calls still in progress long past the longest call (their app process died): closed, and
+  the recording heard up to then kept (workers.lost_calls).
 - with S3 configured: finished calls whose recording is still only local
   (upload job lost) get their upload enqueued again.
 
@@ -26,6 +28,7 @@ from db.recordings import pending_uploads
 from db.reminder_sends import due_scheduled, expire_stale_sending
 from db.repos.owner_notices import pending_before
 from workers.context import WorkerConfig, current
+from workers.lost_calls import close_lost_calls
 from workers.queue import RQJobQueue
 
 log = logging.getLogger(__name__)
@@ -79,7 +82,8 @@ async def run_sweep(
         unstreamed = await close_unstreamed(conn, started_before=now - timedelta(minutes=UNSTREAMED_AFTER_MIN))
     for call_sid in unstreamed:
         log.info("call %s never streamed; closed", call_sid)
+    lost = await close_lost_calls(conn, cfg, jobs, now)
     return {
         "unknown": len(stale), "requeued": requeued, "uploads": uploads, "unstreamed": len(unstreamed),
-        "owner_notices": len(notices),
+        "owner_notices": len(notices), "lost_calls": len(lost),
     }
