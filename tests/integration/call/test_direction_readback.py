@@ -99,7 +99,9 @@ async def test_the_router_hands_the_recognisers_doubt_to_the_conversation(pool) 
     runner = WorkerRunner(handle_sigint=False)
     await runner.add_workers(worker)
     await asyncio.gather(runner.run(), drive())
-    readback = collector.frames[1].text.lower()
+    said = collector.frames[1]
+    assert isinstance(said, TTSSpeakFrame)
+    readback = said.text.lower()
     assert "payment mila hai, udhaar nahi" in readback and "suresh" in readback
     assert conv.state.pending is not None
     assert await _payments(pool, shop.customers["Suresh"]) == []
