@@ -30,6 +30,10 @@ API_ROUTES = [
     ("POST", "/api/products"),
     ("GET", "/api/products/low-stock"),
     ("GET", "/api/summary/daily?date=2026-01-15"),
+    ("GET", "/api/invoices/1/pdf"),
+    ("GET", "/api/ledger/1/statement.pdf"),
+    ("GET", "/api/reports/gst?month=2025-09"),
+    ("GET", "/api/reports/pnl?month=2025-09"),
 ]
 
 
