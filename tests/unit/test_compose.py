@@ -64,7 +64,21 @@ def test_app_waits_for_migrations_and_dependencies() -> None:
     assert deps["migrate"]["condition"] == "service_completed_successfully"
     assert deps["redis"]["condition"] == "service_healthy"
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert any(str(p).endswith(":3000") for p in services["app"]["ports"])
+
+
+def test_app_replicas_sit_behind_a_proxy_that_passes_websockets() -> None:
+    services = _compose()["services"]
+    assert "ports" not in services["app"]  # replicas are reached through the proxy only
+    assert str(services["app"]["deploy"]["replicas"]).startswith("${APP_REPLICAS")
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert any(str(p).endswith(":80") for p in proxy["ports"])
+    conf_path = next(v.split(":")[0] for v in proxy["volumes"] if "nginx" in v)
+    conf = (ROOT / conf_path).read_text()
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf and "server app:3000" in conf
+    env = services["app"]["environment"]
+    assert env["METRICS_DIR"].startswith("/tmp/")  # per container: replicas share DATA_DIR
+    assert (ROOT / "deploy/prometheus/prometheus.yml").exists()
 
 
 def test_env_example_lists_every_setting() -> None:
