@@ -121,3 +121,7 @@ async def list_audit(
         )
         for r in rows
     ]
+
+
+async def assign_shop(conn: asyncpg.Connection, operator_id: int, role: str, shop_id: int | None) -> None:
+    await conn.execute("UPDATE operators SET role = $2, shop_id = $3 WHERE id = $1", operator_id, role, shop_id)

@@ -41,6 +41,8 @@ class DemoShop:
     api_key: str
     created: bool
     pin: str  # the owner's PIN for calls (generated, kept beside the key)
+    operator_email: str = ""  # the owner's dashboard sign-in (app.commands.demo_operator)
+    operator_password: str = ""
 
 
 def demo_owner_phone() -> str:
@@ -61,7 +63,8 @@ def _write_key_file(data_dir: Path, shop_id: int, api_key: str, pin: str) -> Non
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        json.dump({"shop_id": shop_id, "api_key": api_key, "pin": pin}, fh)
+        # other keys kept: the dashboard operator's password lives here too (app.commands.demo_operator)
+        json.dump({**_read_key_file(data_dir), "shop_id": shop_id, "api_key": api_key, "pin": pin}, fh)
     os.replace(tmp, path)
 
 
@@ -116,7 +119,20 @@ async def ensure_demo_shop(books: Books, data_dir: Path, *, create: bool = True)
 
 async def _seed(dsn: str, data_dir: Path) -> DemoShop | None:
     async with books_scope(dsn) as books:
-        return await ensure_demo_shop(books, data_dir)
+        demo = await ensure_demo_shop(books, data_dir)
+    return await _with_operator(dsn, data_dir, demo)
+
+
+async def _with_operator(dsn: str, data_dir: Path, demo: DemoShop | None) -> DemoShop | None:
+    """The demo shop plus its owner's dashboard sign-in."""
+    from dataclasses import replace
+
+    from app.commands.demo_operator import ensure_demo_operator
+
+    if demo is None:
+        return None
+    email, password = await ensure_demo_operator(dsn, data_dir, demo.shop_id)
+    return replace(demo, operator_email=email, operator_password=password)
 
 
 def main(argv: list[str]) -> int:
@@ -147,4 +163,5 @@ async def prepare_database(settings: Settings) -> tuple[DemoShop | None, int | N
     async with books_scope(settings.database_url) as books:
         demo = await ensure_demo_shop(books, settings.data_dir, create=fresh or demo_key_file_exists(settings.data_dir))
         example = await books.search_customers(demo.shop_id, "Rahul", limit=1) if demo else []
+    demo = await _with_operator(settings.database_url, settings.data_dir, demo)
     return demo, (example[0].customer.id if example else None)

@@ -151,7 +151,8 @@ def _banner(
         "",
         "Execora is running.",
         f"  HTTP:        {base}   (API docs: {base}/docs, health: {base}/health)",
-        f"  dashboard:   {base}/dashboard   (sign in with the api key below)",
+        f"  dashboard:   {base}/dashboard   (sign in as the demo owner below; "
+        f"`{exe} operator add` makes more operators)",
         f"  data dir:    {settings.data_dir}",
         f"  postgres:    {'embedded' if 'postgres' in started else 'DATABASE_URL'}",
         f"  redis:       {'embedded' if 'redis' in started else 'REDIS_URL'}",
@@ -164,6 +165,8 @@ def _banner(
             f"  api key:     {demo.api_key}",
             f"  owner PIN:   {demo.pin} (calls from the owner phone key it first, then #)",
         ]
+        if demo.operator_email:
+            lines.append(f"  dashboard:   {demo.operator_email} / {demo.operator_password}")
     else:
         lines.append(f"  demo shop:   not loaded (database was not empty); `{exe} shop add` makes a shop")
     lines += [
