@@ -25,11 +25,14 @@ from app.api.metrics import router as metrics_router
 from app.api.outbox import recordings_router
 from app.api.outbox import router as outbox_router
 from app.body_limits import BodyLimitMiddleware
+from app.carriers import carrier_configs
 from app.local_secrets import with_local_secrets
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
 from app.worker_header import WorkerHeaderMiddleware
 from dashboard.routes import router as dashboard_router
+from telephony.exotel.stream import router as exotel_router
+from telephony.plivo.routes import router as plivo_router
 from telephony.twilio.routes import router as twilio_router
 from telephony.whatsapp.webhook import router as whatsapp_router
 
@@ -42,6 +45,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(api_router)
     app.include_router(calls_router)
     app.include_router(twilio_router)
+    app.include_router(exotel_router)
+    app.include_router(plivo_router)
     app.include_router(outbox_router)
     app.include_router(recordings_router)
     app.include_router(whatsapp_router)
@@ -62,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs = res.jobs
         app.state.books = res.books
         app.state.twilio = twilio_config(settings)
+        app.state.exotel, app.state.plivo = carrier_configs(settings, app.state.twilio)
         app.state.resources = res
         log.info("app resources open")
         try:

@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr = SecretStr("")
     twilio_api_base_url: str = "https://api.twilio.com"
 
+    # --- Exotel (Voicebot applet stream; unset: /exotel/stream is off) -------
+    exotel_stream_user: str = ""
+    exotel_stream_password: SecretStr = SecretStr("")
+
+    # --- Plivo (answer webhook + Audio Stream; unset: /plivo/* is off) -------
+    plivo_auth_id: str = ""
+    plivo_auth_token: SecretStr = SecretStr("")
+    plivo_api_base_url: str = "https://api.plivo.com"
+
     # --- speech --------------------------------------------------------------
     deepgram_api_key: SecretStr = SecretStr("")
     deepgram_base_url: str = ""

@@ -45,6 +45,11 @@ class CallConfig:
             return "ws://" + base[len("http://") :]
         return base
 
+    def public_url(self, path: str, query: str = "") -> str:
+        """A URL as the carrier saw it (what signatures are computed over): our public origin, path, query."""
+        url = self.public_base_url.rstrip("/") + path
+        return f"{url}?{query}" if query else url
+
     def shared(self) -> dict[str, Any]:
         """The shared fields, to build another carrier's config on the same engines."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(CallConfig)}

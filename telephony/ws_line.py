@@ -6,7 +6,7 @@ adds its own hang-up on top.
 
 from __future__ import annotations
 
-from fastapi import WebSocket
+from fastapi import Response, WebSocket
 from starlette.websockets import WebSocketState
 
 from bot.call.logs import call_log
@@ -22,6 +22,14 @@ async def close_ws(ws: WebSocket, code: int) -> None:
             await ws.close(code=code)
         except RuntimeError:
             pass
+
+
+async def deny_upgrade(ws: WebSocket, status: int, headers: dict[str, str] | None = None) -> None:
+    """Answer the upgrade with a plain HTTP status (404 off, 401 bad credential); the socket is never accepted."""
+    try:
+        await ws.send_denial_response(Response(status_code=status, headers=headers))
+    except RuntimeError:  # a server without the denial extension: closing before accept is a 403
+        await ws.close(code=POLICY_VIOLATION)
 
 
 class WebSocketLine:

@@ -31,11 +31,12 @@ import websockets
 from bot.voice.audio import mulaw_decode
 from telephony.simulated_caller import protocol as tw
 from telephony.simulated_caller import report
+from telephony.simulated_caller.lines import TWILIO, LineProtocol
 from telephony.simulated_caller.media_pump import MediaPump, speech_frames, trim_silence
 from telephony.simulated_caller.options import DEFAULT_SHOP_NUMBER, DEMO_OWNER_NUMBER, CallerOptions
 from telephony.simulated_caller.report import CallEvents, Turn
 from telephony.simulated_caller.timeline import PlaybackTimeline
-from telephony.simulated_caller.webhook import post_voice_webhook, signing_url
+from telephony.simulated_caller.webhook import signing_url
 
 __all__ = [
     "DEFAULT_SHOP_NUMBER",
@@ -56,10 +57,13 @@ class SimulatedCaller:
     # A subclass may listen differently (benchmarks count late bot audio).
     timeline_class: type[PlaybackTimeline] = PlaybackTimeline
 
-    def __init__(self, options: CallerOptions | None = None, *, call_sid: str | None = None) -> None:
+    def __init__(
+        self, options: CallerOptions | None = None, *, call_sid: str | None = None, line: LineProtocol = TWILIO
+    ) -> None:
         self.options = options or CallerOptions()
-        self.call_sid = call_sid or tw.new_call_sid()
-        self.stream_sid = tw.new_stream_sid()
+        self.line = line
+        self.call_sid = call_sid or line.new_call_sid()
+        self.stream_sid = line.new_stream_sid()
         self.answer: tw.Answer | None = None
         self.events = CallEvents()
         self._ws: Any = None
@@ -72,8 +76,9 @@ class SimulatedCaller:
             noise_rms=self.options.line_noise_rms,
             on_closed=self._mark_closed,
             on_speech_sent=self._speech_sent,
+            line=line,
         )
-        self.timeline = self.timeline_class(self.events, self.pump.send_mark_soon)
+        self.timeline = self.timeline_class(self.events, self.pump.send_mark_soon, line, self._answer_clear)
 
     @property
     def turns(self) -> list[Turn]:
@@ -86,7 +91,7 @@ class SimulatedCaller:
 
     async def place_call(self, *, signature: str | None = None, extra_form: dict[str, str] | None = None) -> tw.Answer:
         """POST the signed voice webhook and parse the TwiML answer (raises on HTTP errors)."""
-        self.answer = await post_voice_webhook(self.options, self.call_sid, signature=signature, extra_form=extra_form)
+        self.answer = await self.line.place_call(self.options, self.call_sid, signature, extra_form)
         return self.answer
 
     # --- the stream ----------------------------------------------------------
@@ -106,11 +111,13 @@ class SimulatedCaller:
             stream_url = self.answer.stream_url
         public_url = stream_url
         ws_url = tw.rewrite_stream_url(stream_url, self.options.server_url)
-        headers = {"X-Twilio-Signature": tw.sign_webhook(public_url, {}, self.options.auth_token)}
+        headers = self.line.upgrade_headers(self.options, public_url)
         self._ws = await websockets.connect(ws_url, additional_headers=headers, max_size=2**22)
         self.pump.ws = self._ws
         self.timeline.open(time.monotonic())
-        await self.pump.send(tw.connected_message())
+        connected = self.line.connected()
+        if connected is not None:
+            await self.pump.send(connected)
         if send_start:
             params = dict(self.answer.parameters if self.answer else {})
             params.update(custom_parameters or {})
@@ -122,7 +129,7 @@ class SimulatedCaller:
         ]
 
     async def send_start(self, *, call_sid: str | None = None, custom_parameters: dict[str, str] | None = None) -> None:
-        await self.pump.send_start(call_sid or self.call_sid, self.options.account_sid, custom_parameters or {})
+        await self.pump.send_start(call_sid or self.call_sid, self.options, custom_parameters or {})
 
     async def __aenter__(self) -> SimulatedCaller:
         return self
@@ -144,6 +151,11 @@ class SimulatedCaller:
             self.events.closed_at = self.now()
             self._closed.set()
             self.pump.drop_speech()
+
+    def _answer_clear(self) -> None:
+        reply = self.line.after_clear(self.stream_sid, self.pump.next_seq())
+        if reply is not None:
+            self.pump.send_soon(reply)
 
     def _speech_sent(self, at: float) -> None:
         self.timeline.speech_ended(at)
@@ -230,7 +242,7 @@ class SimulatedCaller:
         if self._ws is None:
             return
         if send_stop and not self._closed.is_set():
-            await self.pump.send_stop(self.call_sid, self.options.account_sid)
+            await self.pump.send_stop(self.call_sid, self.options)
         if not self._closed.is_set():
             self._mark_closed(1000)
         with contextlib.suppress(Exception):

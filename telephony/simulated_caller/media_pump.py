@@ -22,6 +22,8 @@ import websockets
 from bot.voice import espeak
 from bot.voice.audio import PHONE_RATE, mulaw_encode, noise, resample
 from telephony.simulated_caller import protocol as tw
+from telephony.simulated_caller.lines import TWILIO, LineProtocol
+from telephony.simulated_caller.options import CallerOptions
 from telephony.simulated_caller.report import CallEvents
 
 
@@ -62,7 +64,9 @@ class MediaPump:
         noise_rms: float,
         on_closed: Callable[[int | None], None],
         on_speech_sent: Callable[[float], None],
+        line: LineProtocol = TWILIO,
     ) -> None:
+        self.line = line
         self.stream_sid = stream_sid
         self.events = events
         self.ws: Any = None
@@ -128,29 +132,34 @@ class MediaPump:
                 frame = self._noise_frames[n % len(self._noise_frames)]
             self.seq += 1
             self.chunk += 1
-            await self.send(tw.media_message(self.stream_sid, self.seq, self.chunk, n * tw.FRAME_MS, frame))
+            await self.send(self.line.media(self.stream_sid, self.seq, self.chunk, n * tw.FRAME_MS, frame))
             self.caller_track += frame
             self.events.frames_sent += 1
             n += 1
 
     # --- the other messages --------------------------------------------------
 
-    async def send_start(self, call_sid: str, account_sid: str, custom_parameters: dict[str, str]) -> None:
+    async def send_start(self, call_sid: str, options: CallerOptions, custom_parameters: dict[str, str]) -> None:
         seq = self.next_seq()
-        await self.send(tw.start_message(self.stream_sid, call_sid, account_sid, custom_parameters, seq))
+        await self.send(self.line.start(self.stream_sid, call_sid, options, custom_parameters, seq))
 
     async def send_dtmf(self, digits: str, gap_s: float = 0.2) -> None:
         for digit in digits:
             seq = self.next_seq()
-            await self.send(tw.dtmf_message(self.stream_sid, seq, digit))
+            await self.send(self.line.dtmf(self.stream_sid, seq, digit))
             await asyncio.sleep(gap_s)
 
     def send_mark_soon(self, name: str) -> None:
         """Echo a mark (from a timer callback, so the send runs as its own task)."""
-        msg = tw.mark_message(self.stream_sid, self.next_seq(), name)
+        msg = self.line.played(self.stream_sid, self.next_seq(), name)
         task = asyncio.get_running_loop().create_task(self.send(msg))
         task.add_done_callback(lambda _t: None)
 
-    async def send_stop(self, call_sid: str, account_sid: str) -> None:
+    def send_soon(self, message: str) -> None:
+        """Send from a callback (the timeline's answer to a clear) as its own task."""
+        task = asyncio.get_running_loop().create_task(self.send(message))
+        task.add_done_callback(lambda _t: None)
+
+    async def send_stop(self, call_sid: str, options: CallerOptions) -> None:
         seq = self.next_seq()
-        await self.send(tw.stop_message(self.stream_sid, seq, call_sid, account_sid))
+        await self.send(self.line.stop(self.stream_sid, seq, call_sid, options))

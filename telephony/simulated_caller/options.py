@@ -27,3 +27,6 @@ class CallerOptions:
     line_noise_rms: float = 40.0  # int16 units on the linear side, before mu-law
     api_key: str = ""
     voice_path: str = "/twilio/voice"
+    # Exotel's applet URL credentials (wss://USER:PASSWORD@host), sent as Basic auth on the upgrade.
+    stream_user: str = ""
+    stream_password: str = ""

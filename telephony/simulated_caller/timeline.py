@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from bot.voice.audio import PHONE_RATE
 from telephony.simulated_caller import protocol as tw
+from telephony.simulated_caller.lines import TWILIO, LineProtocol
 from telephony.simulated_caller.report import CallEvents, Turn
 
 
@@ -26,7 +27,12 @@ class PlaybackTimeline:
     `send_mark(name)` echoes a mark back once its audio has played (or at once on `clear`).
     """
 
-    def __init__(self, events: CallEvents, send_mark: Callable[[str], None]) -> None:
+    def __init__(
+        self, events: CallEvents, send_mark: Callable[[str], None], line: LineProtocol = TWILIO,
+        on_clear: Callable[[], None] | None = None,
+    ) -> None:
+        self.line = line
+        self._on_clear = on_clear
         self.events = events
         self.turns: list[Turn] = []
         self.current: Turn | None = None
@@ -72,19 +78,19 @@ class PlaybackTimeline:
         except ValueError:
             self.events.unknown.append(raw[:80])
             return
-        event = msg.get("event") if isinstance(msg, dict) else None
+        kind, value = self.line.inbound(msg) if isinstance(msg, dict) else ("other", None)
         now = time.monotonic()
-        if event == "media":
-            audio = tw.decode_media_payload(msg)
-            self.add_bot_audio(audio, now)
-        elif event == "clear":
+        if kind == "media":
+            self.add_bot_audio(value, now)
+        elif kind == "clear":
             self.clear(now)
-        elif event == "mark":
-            name = str((msg.get("mark") or {}).get("name", ""))
-            self.events.marks_received.append(name)
-            self._schedule_mark_echo(name, now)
+            if self._on_clear is not None:
+                self._on_clear()
+        elif kind == "mark":
+            self.events.marks_received.append(value)
+            self._schedule_mark_echo(value, now)
         else:
-            self.events.unknown.append(str(event))
+            self.events.unknown.append(str(value))
 
     def add_bot_audio(self, audio: bytes, now: float) -> None:
         """Audio plays after what is already queued, or now if the line has gone quiet."""

@@ -2,26 +2,17 @@
 
 pipecat's TwilioFrameSerializer never reads `start` (it takes the stream and
 call SIDs in its constructor), so the stream endpoint reads them here, with a
-deadline and a size limit, and refuses anything that is not a proper start.
+deadline and a size limit (`telephony.stream_handshake`), and refuses anything that is not a proper start.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-MAX_HANDSHAKE_MESSAGE_BYTES = 16 * 1024
-MAX_HANDSHAKE_MESSAGES = 4
+from telephony.stream_handshake import HandshakeError, TextSource, read_start_message
 
-
-class HandshakeError(Exception):
-    """The peer did not open the stream the way Twilio does."""
-
-
-class TextSource(Protocol):
-    async def receive_text(self) -> str: ...
+__all__ = ["HandshakeError", "StreamStart", "parse_start", "read_start"]
 
 
 @dataclass(frozen=True)
@@ -62,27 +53,4 @@ def parse_start(message: dict[str, Any]) -> StreamStart:
 
 async def read_start(source: TextSource, timeout_s: float = 5.0) -> StreamStart:
     """Consume `connected` (optional) then `start`; anything else first is a refusal."""
-
-    async def _read() -> StreamStart:
-        for _ in range(MAX_HANDSHAKE_MESSAGES):
-            raw = await source.receive_text()
-            if len(raw) > MAX_HANDSHAKE_MESSAGE_BYTES:
-                raise HandshakeError("oversized handshake message")
-            try:
-                message = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise HandshakeError("handshake message is not JSON") from exc
-            if not isinstance(message, dict):
-                raise HandshakeError("handshake message is not an object")
-            event = message.get("event")
-            if event == "connected":
-                continue
-            if event == "start":
-                return parse_start(message)
-            raise HandshakeError(f"unexpected event before start: {str(event)[:20]!r}")
-        raise HandshakeError("no start message")
-
-    try:
-        return await asyncio.wait_for(_read(), timeout=timeout_s)
-    except TimeoutError as exc:
-        raise HandshakeError("timed out waiting for start") from exc
+    return parse_start(await read_start_message(source, timeout_s))

@@ -20,13 +20,15 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.support.polling import wait_until_blocking
 
 PUBLIC_BASE_URL = "https://execora.test"
 AUTH_TOKEN = "test-twilio-token"
+EXOTEL_USER, EXOTEL_PASSWORD = "exotel-applet", "test-exotel-password-0123456789"
+PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN = "MA" + "0" * 18, "test-plivo-token-0123456789"
 
 
 def call_settings(database_url: str, redis_url: str, data_dir: Any) -> Any:
@@ -41,6 +43,10 @@ def call_settings(database_url: str, redis_url: str, data_dir: Any) -> Any:
         app_secret="test-secret-0123456789abcdef-0123456789",  # type: ignore[arg-type]
         twilio_auth_token=AUTH_TOKEN,  # type: ignore[arg-type]
         twilio_account_sid="AC" + "0" * 32,
+        exotel_stream_user=EXOTEL_USER,
+        exotel_stream_password=EXOTEL_PASSWORD,  # type: ignore[arg-type]
+        plivo_auth_id=PLIVO_AUTH_ID,
+        plivo_auth_token=PLIVO_AUTH_TOKEN,  # type: ignore[arg-type]
     )
 
 
@@ -75,6 +81,26 @@ class FakeTwilio:
 
     def hung_up(self, call_sid: str) -> bool:
         return any(h["call_sid"] == call_sid and h["status"] == "completed" for h in self.hangups)
+
+
+@dataclass
+class FakePlivo:
+    """Plivo's Call resource: records every hang-up (DELETE /v1/Account/{auth_id}/Call/{call_uuid}/)."""
+
+    hangups: list[dict[str, Any]] = field(default_factory=list)
+
+    def app(self) -> Starlette:
+        async def delete_call(request: Request) -> Response:
+            self.hangups.append({
+                "auth_id": request.path_params["auth_id"], "call_uuid": request.path_params["call_uuid"],
+                "auth": request.headers.get("authorization", ""),
+            })
+            return Response(status_code=204)
+
+        return Starlette(routes=[Route("/v1/Account/{auth_id}/Call/{call_uuid}/", delete_call, methods=["DELETE"])])
+
+    def hung_up(self, call_uuid: str) -> bool:
+        return any(h["call_uuid"] == call_uuid and h["auth"].startswith("Basic ") for h in self.hangups)
 
 
 class _Servers:
@@ -117,6 +143,7 @@ class RunningServer:
     twilio: FakeTwilio
     settings: Any
     app: Any = None
+    plivo: FakePlivo = field(default_factory=FakePlivo)
 
 
 @contextlib.contextmanager
@@ -125,13 +152,14 @@ def running_server(settings: Any) -> Iterator[RunningServer]:
     from app.commands.common import uvicorn_options
     from app.main import create_app
 
-    app_port, twilio_port = free_port(), free_port()
-    twilio = FakeTwilio()
+    app_port, twilio_port, plivo_port = free_port(), free_port(), free_port()
+    twilio, plivo = FakeTwilio(), FakePlivo()
     settings = settings.model_copy(
         update={
             "port": app_port,
             "public_base_url": PUBLIC_BASE_URL,
             "twilio_api_base_url": f"http://127.0.0.1:{twilio_port}",
+            "plivo_api_base_url": f"http://127.0.0.1:{plivo_port}",
         }
     )
     app = create_app(settings)
@@ -140,11 +168,12 @@ def running_server(settings: Any) -> Iterator[RunningServer]:
             uvicorn.Config(app, host="127.0.0.1", port=app_port, log_level="warning", lifespan="on",
                            **uvicorn_options(settings)),  # type: ignore[arg-type]  # the limits `execora serve` sets
             uvicorn.Config(twilio.app(), host="127.0.0.1", port=twilio_port, log_level="warning", lifespan="off"),
+            uvicorn.Config(plivo.app(), host="127.0.0.1", port=plivo_port, log_level="warning", lifespan="off"),
         ]
     )
     servers.start()
     try:
-        yield RunningServer(url=f"http://127.0.0.1:{app_port}", twilio=twilio, settings=settings, app=app)
+        yield RunningServer(url=f"http://127.0.0.1:{app_port}", twilio=twilio, settings=settings, app=app, plivo=plivo)
     finally:
         servers.stop()
 
