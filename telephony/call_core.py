@@ -83,13 +83,13 @@ async def serve_call(
     exist (the carrier's webhook or start admitted it) and belong to `line.carrier`.
     """
     slots = call_slots(state)
-    if not slots.take():  # the webhook checked too; two calls can still race past it
+    if not slots.take(line.carrier):  # the webhook checked too; two calls can still race past it
         await line.refuse("process at its call limit")
         return None
     try:
         return await _serve(state, cfg, call, line, make_transport)
     finally:
-        slots.release()
+        slots.release(line.carrier)
 
 
 async def _serve(
