@@ -30,6 +30,8 @@ CORPORA = {
     "dev4": ROOT / "tests/data/corpus_dev4.jsonl",
     "blind": ROOT / "tests/data/corpus_blind.jsonl",
     "blind2": ROOT / "tests/data/corpus_blind2.jsonl",
+    "dev5": ROOT / "tests/data/corpus_dev5.jsonl",  # written by a second writer who never saw the parser
+    "blind4": ROOT / "tests/data/corpus_blind4.jsonl",  # same writer, held out of every tuning step
 }
 
 

@@ -326,7 +326,17 @@ class Conversation:
 def _commands_of(parsed: Parsed) -> list[Parsed]:
     """The commands of a parse in spoken order (a "multi" holds several)."""
     if parsed.get("intent") != "multi":
-        return [parsed]
+        return _with_send(parsed)
     entities = parsed.get("entities") or {}
     commands = entities.get("commands") if isinstance(entities, dict) else None
-    return [c for c in commands or [] if isinstance(c, dict)] or [{"intent": "unknown", "entities": {}}]
+    found = [c for c in commands or [] if isinstance(c, dict)] or [{"intent": "unknown", "entities": {}}]
+    return [step for c in found for step in _with_send(c)]
+
+
+def _with_send(cmd: Parsed) -> list[Parsed]:
+    """A bill with `auto_send` ("... bill bana ke WhatsApp kar dena") is the bill, then sending it."""
+    ents = cmd.get("entities") or {}
+    if cmd.get("intent") != "create_invoice" or not isinstance(ents, dict) or not ents.get("auto_send"):
+        return [cmd]
+    send_ents = {k: ents[k] for k in ("customer", "customer_ref", "channel") if k in ents}
+    return [cmd, {"intent": "send_invoice", "entities": send_ents}]

@@ -18,6 +18,7 @@ from bot.understanding.context import CallContext
 from bot.understanding.corrections import SelfCorrections
 from bot.understanding.data import Data, Rule, default_data
 from bot.understanding.entities import Extractors, Sentence
+from bot.understanding.modifiers import fold_modifiers
 from bot.understanding.normalize import Token, tokenize
 from bot.understanding.numbers import NumberFolder
 from bot.understanding.timeexpr import TimeParser
@@ -91,6 +92,7 @@ class Parser:
             result = self._parse_tokens(words, toks)
             if cuts:
                 result = self._clauses(words, toks, starts, result)
+            result = fold_modifiers(result, lambda: self._single(words, toks, force="create_invoice").entities)
             result = self.context.apply(result, words, toks, context)
             return self._mark_coverage(result)
         finally:

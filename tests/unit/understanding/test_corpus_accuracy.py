@@ -40,7 +40,7 @@ FLOORS = {
     # (first run: intent 75.8%, full 69.7%; tuned on corpus_dev2 only: 92.1% / 89.9%;
     # then on corpus_dev2 + corpus_dev3, measured once at the end: 93.5% / 91.9%;
     # after tuning on corpus_dev4, measured once at the end: 94.1% / 92.4%)
-    ("corpus_blind.jsonl", "all"): (0.94, 0.92),
+    ("corpus_blind.jsonl", "all"): (0.94, 0.92),  # (auto_send bills relabelled as one bill, issue 9)
     ("corpus_blind.jsonl", "hinglish"): (0.94, 0.92),
     ("corpus_blind.jsonl", "hi"): (0.92, 0.91),
     ("corpus_blind.jsonl", "en"): (0.94, 0.92),
@@ -51,6 +51,14 @@ FLOORS = {
     ("corpus_blind2.jsonl", "hinglish"): (0.96, 0.93),
     ("corpus_blind2.jsonl", "hi"): (0.95, 0.91),
     ("corpus_blind2.jsonl", "en"): (0.93, 0.93),
+    # corpus_dev5 / corpus_blind4: 300 + 300 sentences by a writer who never saw the parser or our sets
+    # (first run: dev5 92.3% / 80.0%, blind4 91.7% / 77.7%, Hinglish 89.1 / 75.8); tuned on dev5 only,
+    # blind4 measured once at the end: 94.3% / 79.7%
+    ("corpus_dev5.jsonl", "all"): (0.96, 0.83),
+    ("corpus_blind4.jsonl", "all"): (0.94, 0.79),
+    ("corpus_blind4.jsonl", "hinglish"): (0.92, 0.78),
+    ("corpus_blind4.jsonl", "english"): (0.94, 0.78),
+    ("corpus_blind4.jsonl", "devanagari"): (0.98, 0.83),
     # corpus_dev4: the third tuning set (unusual verbs, politeness wrappers, fillers, English word order,
     # Hindi recogniser output; first run: intent 93.4%, full 87.7%)
     ("corpus_dev4.jsonl", "all"): (0.99, 0.98),
