@@ -9,6 +9,7 @@ to today's keys; `for_new_shop` checks what a new shop is given, strictly.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -40,9 +41,19 @@ class ShopSettings:
     # The approved template that tells the owner a PIN lock-out began ({{1}} shop, {{2}} number's
     # last digits, {{3}} lock end); same language as the reminder template.
     owner_alert_template: str = "owner_security_alert"
+    # Deepgram's language for this shop's calls: "hi" (Hindi and Hinglish), "multi" (code-switching
+    # Hindi/English), or "" for the process's DEEPGRAM_LANGUAGE. The embedded engine ignores it.
+    recognition_language: str = ""
+    # A WhatsApp note to the (opted-in) customer for every khata entry; the template's body is
+    # {{1}} customer, {{2}} what happened, {{3}} amount, {{4}} new balance, {{5}} shop name.
+    entry_notes: bool = True
+    entry_note_template: str = "khata_entry"
+    # The shop's UPI address (name@bank): reminders then carry a upi://pay link to pay by.
+    upi_vpa: str = ""
 
 
 _KEYS = frozenset(f.name for f in fields(ShopSettings))
+_VPA = re.compile(r"[A-Za-z0-9._-]{2,64}@[A-Za-z][A-Za-z0-9.-]{1,63}")
 # Older spellings, in the order they were looked up before this module: first one set wins.
 _LEGACY_FLAT = {"whatsapp_template": ("whatsapp_template_name",), "whatsapp_template_language": ("whatsapp_language",)}
 _LEGACY_NESTED = {"whatsapp_template": ("template", "template_name"),
@@ -83,11 +94,18 @@ def for_new_shop(given: Mapping[str, Any] | None) -> ShopSettings:
         raise ValidationError("allow_dtmf_login must be true or false", "settings")
     if not isinstance(merged.trust_caller_id, bool):
         raise ValidationError("trust_caller_id must be true or false", "settings")
+    if not isinstance(merged.entry_notes, bool):
+        raise ValidationError("entry_notes must be true or false", "settings")
+    if not isinstance(merged.upi_vpa, str) or (merged.upi_vpa and not _VPA.fullmatch(merged.upi_vpa)):
+        raise ValidationError("upi_vpa must look like name@bank", "settings")
     validate_amount(merged.confirm_limit_paise, field="confirm_limit_paise", allow_zero=True)
     limit = merged.whatsapp_daily_limit
     if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10_000:
         raise ValidationError("whatsapp_daily_limit must be a whole number from 0 to 10000", "settings")
-    for name in ("reply_language", "whatsapp_template", "whatsapp_template_language", "owner_alert_template"):
+    if merged.recognition_language not in ("", "hi", "multi", "en"):
+        raise ValidationError("recognition_language must be '', 'hi', 'multi' or 'en'", "settings")
+    for name in ("reply_language", "whatsapp_template", "whatsapp_template_language", "owner_alert_template",
+                 "entry_note_template"):
         value = getattr(merged, name)
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f"{name} must be a non-empty text", "settings")

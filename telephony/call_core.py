@@ -110,7 +110,8 @@ async def _serve(
     ended_by = "error"
     try:
         language = row.language or cfg.reply_language
-        stt, tts = await speech_services(cfg.voice, books, caller.shop.id, language)
+        stt, tts = await speech_services(cfg.voice, books, caller.shop.id, language,
+                                         recognition_language=caller.shop.settings.recognition_language)
         parse, render = conversation_functions(cfg.understanding)
         setup = CallSetup(
             call_sid=call.call_sid,

@@ -33,12 +33,13 @@ async def shop_vocabulary(books: Books, shop_id: int) -> ShopVocabulary:
 
 
 async def speech_services(
-    voice: VoiceConfig | None, books: Books, shop_id: int, language: str
+    voice: VoiceConfig | None, books: Books, shop_id: int, language: str, *, recognition_language: str = ""
 ) -> tuple[FrameProcessor, FrameProcessor]:
-    """STT and TTS for one call (the recogniser builds the shop's language model in its own executor)."""
+    """STT and TTS for one call (the recogniser builds the shop's language model in its own executor);
+    `recognition_language` is the shop's Deepgram language (ShopSettings.recognition_language)."""
     vocabulary = await shop_vocabulary(books, shop_id)
     voice = voice or VoiceConfig()
-    return make_stt(voice, vocabulary), make_tts(voice, language)
+    return make_stt(voice, vocabulary, language=recognition_language or None), make_tts(voice, language)
 
 
 def conversation_functions(understanding: Any = None) -> tuple[ParseFn, RenderFn]:

@@ -86,3 +86,10 @@ def test_for_new_shop_is_strict(given: dict[str, object]):
 def test_for_new_shop_checks_the_confirm_limit(limit: object):
     with pytest.raises(InvalidAmount):
         for_new_shop({"confirm_limit_paise": limit})
+
+
+def test_recognition_language_is_checked() -> None:
+    assert for_new_shop(None).recognition_language == ""
+    assert for_new_shop({"recognition_language": "multi"}).recognition_language == "multi"
+    with pytest.raises(ValidationError):
+        for_new_shop({"recognition_language": "klingon"})
