@@ -15,7 +15,7 @@ import binascii
 import json
 import logging
 
-from pipecat.frames.frames import AudioRawFrame, Frame
+from pipecat.frames.frames import AudioRawFrame, Frame, OutputAudioRawFrame
 from pipecat.serializers.exotel import ExotelFrameSerializer
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,9 @@ class GuardedExotelFrameSerializer(ExotelFrameSerializer):
     async def serialize(self, frame: Frame) -> str | bytes | None:
         if isinstance(frame, AudioRawFrame) and frame.audio:
             audio = frame.audio[:MAX_CHUNK_BYTES - FRAME_BYTES]
-            frame = AudioRawFrame(audio=exotel_chunk(audio), sample_rate=frame.sample_rate,
+            sized = OutputAudioRawFrame(audio=exotel_chunk(audio), sample_rate=frame.sample_rate,
                                   num_channels=frame.num_channels)
+            return await super().serialize(sized)
         return await super().serialize(frame)
 
     async def deserialize(self, data: str | bytes) -> Frame | None:

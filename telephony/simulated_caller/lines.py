@@ -64,7 +64,7 @@ class LineProtocol:
     def stop(self, stream_sid: str, seq: int, call_sid: str, options: CallerOptions) -> str:
         return tw.stop_message(stream_sid, seq, call_sid, options.account_sid)
 
-    def inbound(self, message: dict[str, Any]) -> tuple[str, Any]:
+    def inbound(self, message: dict[str, Any]) -> tuple[str, Any]:  # Any: bytes for media, str otherwise
         """("media", mu-law) | ("clear", None) | ("mark", name) | ("other", event) for a message the bot sent."""
         event = message.get("event")
         if event == "media":

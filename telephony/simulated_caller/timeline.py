@@ -14,6 +14,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from bot.voice.audio import PHONE_RATE
 from telephony.simulated_caller import protocol as tw
@@ -78,7 +79,9 @@ class PlaybackTimeline:
         except ValueError:
             self.events.unknown.append(raw[:80])
             return
-        kind, value = self.line.inbound(msg) if isinstance(msg, dict) else ("other", None)
+        kind: str
+        value: Any
+        kind, value = self.line.inbound(msg) if isinstance(msg, dict) else ("other", "")
         now = time.monotonic()
         if kind == "media":
             self.add_bot_audio(value, now)

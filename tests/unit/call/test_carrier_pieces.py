@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 from pipecat.frames.frames import InputAudioRawFrame, InputDTMFFrame, InterruptionFrame, OutputAudioRawFrame
@@ -19,6 +20,12 @@ from telephony.plivo.signature import is_valid_v3_signature
 from telephony.simulated_caller import exotel_wire as ex
 from telephony.simulated_caller import plivo_wire as pl
 from telephony.stream_handshake import HandshakeError
+
+
+def _json(payload: str | bytes | None) -> dict[str, Any]:
+    assert payload is not None
+    decoded: dict[str, Any] = json.loads(payload)
+    return decoded
 
 
 def test_basic_credentials() -> None:
@@ -40,10 +47,10 @@ def test_exotel_chunks_are_whole_and_long_enough(size: int, expected: int) -> No
 async def test_exotel_serializer_sizes_media_and_guards_input() -> None:
     s = GuardedExotelFrameSerializer(stream_sid="s" * 32, call_sid="c" * 32)
     s._sample_rate = 8000
-    out = json.loads(await s.serialize(OutputAudioRawFrame(audio=b"\x00\x01" * 700, sample_rate=8000, num_channels=1)))
+    out = _json(await s.serialize(OutputAudioRawFrame(audio=b"\x00\x01" * 700, sample_rate=8000, num_channels=1)))
     assert out["event"] == "media" and out["stream_sid"] == "s" * 32
     assert len(base64.b64decode(out["media"]["payload"])) == 3200
-    assert json.loads(await s.serialize(InterruptionFrame())) == {"event": "clear", "stream_sid": "s" * 32}
+    assert _json(await s.serialize(InterruptionFrame())) == {"event": "clear", "stream_sid": "s" * 32}
     frame = await s.deserialize(ex.media_message("s" * 32, 2, 1, 0, b"\x00\x01" * 160))
     assert isinstance(frame, InputAudioRawFrame) and frame.sample_rate == 8000
     assert isinstance(await s.deserialize(ex.dtmf_message("s" * 32, 3, "5")), InputDTMFFrame)
@@ -94,9 +101,9 @@ def test_plivo_answer_xml_and_start() -> None:
 async def test_plivo_serializer() -> None:
     s = GuardedPlivoFrameSerializer(stream_id="sid-1234", call_id="call-1234")
     s._sample_rate = 8000
-    out = json.loads(await s.serialize(OutputAudioRawFrame(audio=b"\x00\x01" * 160, sample_rate=8000, num_channels=1)))
+    out = _json(await s.serialize(OutputAudioRawFrame(audio=b"\x00\x01" * 160, sample_rate=8000, num_channels=1)))
     assert out["event"] == "playAudio" and out["media"]["contentType"] == "audio/x-mulaw"
-    assert json.loads(await s.serialize(InterruptionFrame()))["event"] == "clearAudio"
+    assert _json(await s.serialize(InterruptionFrame()))["event"] == "clearAudio"
     frame = await s.deserialize(pl.media_message("sid-1234", 1, 1, 0, b"\xff" * 160))
     assert isinstance(frame, InputAudioRawFrame)
     assert isinstance(await s.deserialize(pl.dtmf_message("sid-1234", 2, "1")), InputDTMFFrame)
