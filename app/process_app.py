@@ -11,10 +11,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from app.log_setup import configure_logging
+from app.parent_death import die_with_parent
 from app.settings import load_settings
 
 
 def create_process_app() -> FastAPI:
+    die_with_parent()  # a SIGKILLed supervisor (or `execora up`) takes its HTTP processes with it
     settings = load_settings()
     configure_logging(settings.log_level)
     from app.main import create_app  # after logging: importing the routers logs nothing, but pipecat may

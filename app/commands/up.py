@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import fcntl
 import importlib.util
 import logging
@@ -26,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,12 +43,12 @@ from app.commands.common import (
 from app.commands.http_processes import add_workers_argument, cores, serve_processes
 from app.commands.seed import DemoShop, prepare_database
 from app.metrics_dir import prepare_metrics_dir
+from app.parent_death import die_with_parent
 from app.settings import Settings
 
 log = logging.getLogger("execora.up")
 
 _WORKER_STOP_S = 15.0
-_PR_SET_PDEATHSIG = 1
 
 
 class _Stop:
@@ -86,15 +86,6 @@ def _data_dir_lock(data_dir: Path) -> Iterator[bool]:
         fh.close()
 
 
-def _die_with_parent() -> None:
-    """In the worker child: get SIGTERM when `up` dies, however it dies (Linux only)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-
-
 def start_worker(settings: Settings) -> subprocess.Popen[bytes] | None:
     """`python -m app.cli worker` with our URLs in its environment, or None if there is no worker."""
     if importlib.util.find_spec("app.commands.worker") is None:
@@ -111,7 +102,7 @@ def start_worker(settings: Settings) -> subprocess.Popen[bytes] | None:
         [sys.executable, "-m", "app.cli", "worker"],
         env=env,
         start_new_session=True,  # Ctrl-C reaches only us; we stop the worker in order
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     )
     log.info("worker started (pid %s)", proc.pid)
     return proc
@@ -228,12 +219,31 @@ def _serve_processes(
 ) -> int:
     """HTTP_WORKERS processes on one port (uvicorn's supervisor takes SIGINT/SIGTERM), plus the worker."""
     worker = start_worker(settings)
+    banner = _banner(settings, demo, example_customer, started, worker is not None)
+    # The supervisor binds the port inside serve_processes: announce only once a process answers.
+    threading.Thread(target=_announce_when_serving, args=(settings, banner), daemon=True).start()
     try:
-        print(_banner(settings, demo, example_customer, started, worker is not None), flush=True)
-        serve_processes(settings, settings.http_workers)  # the port is bound: early requests wait, none refused
+        serve_processes(settings, settings.http_workers)
         return 0
     finally:
         stop_worker(worker)
+
+
+def _announce_when_serving(settings: Settings, banner: str, timeout_s: float = 120.0) -> None:
+    """Print the banner when /health answers (the processes have run their lifespans)."""
+    import httpx
+
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{host}:{settings.port}/health", timeout=2).status_code == 200:
+                print(banner, flush=True)
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    log.error("HTTP processes did not answer /health within %.0f s", timeout_s)
 
 
 def _run(settings: Settings, stop: _Stop) -> int:
