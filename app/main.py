@@ -19,6 +19,8 @@ from fastapi import FastAPI
 from app.api import api_router
 from app.api.calls import router as calls_router
 from app.api.calls import twilio_config
+from app.api.document_links import files_router as document_files_router
+from app.api.document_links import router as documents_state_router
 from app.api.errors import install_error_handlers
 from app.api.health import router as health_router
 from app.api.metrics import router as metrics_router
@@ -48,6 +50,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(exotel_router)
     app.include_router(plivo_router)
     app.include_router(outbox_router)
+    app.include_router(documents_state_router)
+    app.include_router(document_files_router)
     app.include_router(recordings_router)
     app.include_router(whatsapp_router)
     app.include_router(dashboard_router)

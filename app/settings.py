@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     aws_region: str = "ap-south-1"
     # Lifetime of operators' recording links (S3 presigned or signed local URLs).
     recording_link_ttl_s: int = 900
+    # Lifetime of signed document links (invoice PDFs, reports the worker built).
+    document_link_ttl_s: int = 900
 
     @property
     def uses_embedded_postgres(self) -> bool:
@@ -143,6 +145,11 @@ class Settings(BaseSettings):
     @property
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Built documents (invoice PDFs, reports) when no S3 bucket is set."""
+        return self.data_dir / "documents"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -14,6 +14,7 @@ shared runner (unit of work, idempotency, after-commit hooks) is
 from __future__ import annotations
 
 from business.actions.customers import CustomerActions
+from business.actions.deliveries import DeliveryActions
 from business.actions.documents import DocumentActions
 from business.actions.invoices import InvoiceActions, ItemLike
 from business.actions.ledger import LedgerActions
@@ -27,6 +28,6 @@ __all__ = ["Books", "ItemLike", "QuantityLike"]
 
 class Books(
     ShopActions, CustomerActions, ProductActions, InvoiceActions, LedgerActions, ReminderActions, ReportActions,
-    DocumentActions,
+    DocumentActions, DeliveryActions,
 ):
     """The shop's books. Build once per process: `Books(PostgresUnitOfWorkFactory(pool), jobs=...)`."""

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from business.customer_history import CustomerChange, FieldChange
+from business.deliveries import NewEntryNote
 from business.models import (
     Customer,
     DailySummaryRows,
@@ -59,6 +60,14 @@ class JobQueue(Protocol):
 
     def enqueue_owner_notice(self, notice_id: int) -> None: ...
 
+    def enqueue_document(self, document_id: int) -> None:
+        """Build (render and store) a requested document, then deliver it."""
+        ...
+
+    def enqueue_entry_note(self, note_id: int) -> None:
+        """Deliver a khata entry's note to the customer."""
+        ...
+
 
 class NullJobQueue:
     """A JobQueue that does nothing (tests, CLI seeding); remembers calls for asserts."""
@@ -77,6 +86,12 @@ class NullJobQueue:
 
     def enqueue_owner_notice(self, notice_id: int) -> None:
         self.calls.append(("enqueue_owner_notice", (notice_id,)))
+
+    def enqueue_document(self, document_id: int) -> None:
+        self.calls.append(("enqueue_document", (document_id,)))
+
+    def enqueue_entry_note(self, note_id: int) -> None:
+        self.calls.append(("enqueue_entry_note", (note_id,)))
 
 
 # --- repositories -------------------------------------------------------------
@@ -307,6 +322,25 @@ class OwnerNoticeRepository(Protocol):
         ...
 
 
+class DocumentRepository(Protocol):
+    async def add(
+        self, *, shop_id: int, kind: str, invoice_id: int | None, month: str | None, to_phone: str | None,
+        created_at: datetime,
+    ) -> int:
+        """Store a requested document (status `requested`); its id."""
+        ...
+
+    async def owner_phone(self, shop_id: int) -> str | None:
+        """The shop owner's registered phone (reports go there)."""
+        ...
+
+
+class EntryNoteRepository(Protocol):
+    async def add(self, note: NewEntryNote, created_at: datetime) -> int | None:
+        """Store the note for its ledger entry; None when that entry already has one."""
+        ...
+
+
 class ReportRepository(Protocol):
     async def daily(self, shop_id: int, start: datetime, end: datetime, top_n: int) -> DailySummaryRows:
         """Totals over [start, end) for the daily summary."""
@@ -357,6 +391,12 @@ class UnitOfWork(Protocol):
 
     @property
     def owner_notices(self) -> OwnerNoticeRepository: ...
+
+    @property
+    def documents(self) -> DocumentRepository: ...
+
+    @property
+    def entry_notes(self) -> EntryNoteRepository: ...
 
 
     async def __aenter__(self) -> UnitOfWork: ...

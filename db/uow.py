@@ -16,6 +16,7 @@ from asyncpg.pool import PoolConnectionProxy
 from business.ports import UnitOfWorkFactory
 from db.repos.customer_changes import PgCustomerChangeRepository
 from db.repos.customers import PgCustomerRepository
+from db.repos.deliveries import PgDocumentRepository, PgEntryNoteRepository
 from db.repos.idempotency import PgIdempotencyRepository
 from db.repos.invoices import PgInvoiceRepository
 from db.repos.ledger import PgLedgerRepository, PgPaymentRepository
@@ -41,6 +42,8 @@ class PostgresUnitOfWork:
     idempotency: PgIdempotencyRepository
     reports: PgReportRepository
     owner_notices: PgOwnerNoticeRepository
+    documents: PgDocumentRepository
+    entry_notes: PgEntryNoteRepository
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -70,6 +73,8 @@ class PostgresUnitOfWork:
         self.idempotency = PgIdempotencyRepository(c)
         self.reports = PgReportRepository(c)
         self.owner_notices = PgOwnerNoticeRepository(c)
+        self.documents = PgDocumentRepository(c)
+        self.entry_notes = PgEntryNoteRepository(c)
         return self
 
     async def __aexit__(

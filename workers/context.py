@@ -26,6 +26,8 @@ class WorkerConfig:
     whatsapp: WhatsAppConfig = field(default_factory=WhatsAppConfig)
     s3: S3Config = field(default_factory=S3Config)
     recordings_dir: Path = Path(".execora/recordings")
+    # Built documents (invoice PDFs, GST CSVs, P&L PDFs) when no S3 bucket is set.
+    documents_dir: Path = Path(".execora/documents")
     send_window: SendWindow = DEFAULT_WINDOW
     # A reminder still `sending` this long after it started: its worker died mid-send.
     sending_stale_after_s: float = 120.0

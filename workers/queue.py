@@ -30,6 +30,8 @@ SEND_REMINDER = "workers.reminders.send_reminder"
 UPLOAD_RECORDING = "workers.recordings.upload_recording"
 SWEEP = "workers.sweep.sweep"
 SEND_OWNER_NOTICE = "workers.owner_notices.send_owner_notice"
+DELIVER_DOCUMENT = "workers.document_jobs.deliver_document"
+SEND_ENTRY_NOTE = "workers.entry_notes.send_entry_note"
 
 # Sends where nothing went out are retried by RQ (the row also counts attempts).
 REMINDER_RETRY_INTERVALS = [10, 30, 120, 600]
@@ -158,6 +160,33 @@ class RQJobQueue:
             failure_ttl=FAILURE_TTL_S,
         )
         log.info("owner notice %s enqueued", notice_id)
+
+    # --- documents and entry notes (the row decides; a second job finds it done) ----
+    def enqueue_document(self, document_id: int) -> None:
+        """Build and deliver a requested document now."""
+        self.queue.enqueue(
+            DELIVER_DOCUMENT,
+            document_id,
+            job_id=f"document-{document_id}-{int(time.time() * 1000)}",
+            retry=Retry(max=len(REMINDER_RETRY_INTERVALS), interval=REMINDER_RETRY_INTERVALS),
+            job_timeout=300,
+            result_ttl=RESULT_TTL_S,
+            failure_ttl=FAILURE_TTL_S,
+        )
+        log.info("document %s enqueued", document_id)
+
+    def enqueue_entry_note(self, note_id: int) -> None:
+        """Deliver a khata entry's note to the customer now."""
+        self.queue.enqueue(
+            SEND_ENTRY_NOTE,
+            note_id,
+            job_id=f"entry-note-{note_id}-{int(time.time() * 1000)}",
+            retry=Retry(max=len(REMINDER_RETRY_INTERVALS), interval=REMINDER_RETRY_INTERVALS),
+            job_timeout=JOB_TIMEOUT_S,
+            result_ttl=RESULT_TTL_S,
+            failure_ttl=FAILURE_TTL_S,
+        )
+        log.info("entry note %s enqueued", note_id)
 
     # --- sweep ---------------------------------------------------------------
     def enqueue_sweep(self, interval_s: float) -> bool:

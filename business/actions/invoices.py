@@ -11,6 +11,7 @@ from typing import Any
 
 from business import discounts, gst, modes, pricing, search, units
 from business.actions.customers import load_customer
+from business.actions.deliveries import note_entry
 from business.actions.products import load_product, shortfall
 from business.actions.runner import ActionRunner, AfterCommit
 from business.actions.shops import load_shop
@@ -87,11 +88,12 @@ class InvoiceActions(ActionRunner):
                 created_at=now,
             )
             if invoice.payment_mode == "credit" and customer_id is not None and invoice.total_paise > 0:
-                await uow.ledger.post(
+                entry, balance = await uow.ledger.post(
                     shop_id=shop_id, customer_id=customer_id, kind="sale_credit",
                     amount_paise=invoice.total_paise, created_at=now, invoice_id=invoice.id,
                     note=invoice.invoice_no,
                 )
+                await note_entry(uow, after, self._jobs, shop_id, entry, balance)  # the customer hears of it
             return invoice
 
         inv = await self._action(shop_id, idempotency_key, "create_invoice", Invoice, body)
@@ -157,10 +159,11 @@ class InvoiceActions(ActionRunner):
             for e in await uow.ledger.for_invoice(inv.id):
                 if e.kind == "reversal":
                     continue
-                await uow.ledger.post(
+                entry, balance = await uow.ledger.post(
                     shop_id=shop_id, customer_id=e.customer_id, kind="reversal", amount_paise=-e.amount_paise,
                     created_at=now, invoice_id=inv.id, reversal_of=e.id, note=f"cancel {inv.invoice_no}",
                 )
+                await note_entry(uow, after, self._jobs, shop_id, entry, balance)  # the customer hears of it
             await uow.invoices.mark_cancelled(inv.id, now)
             return replace(inv, status="cancelled", cancelled_at=now)
 

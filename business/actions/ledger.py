@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from business import fields, modes
 from business.actions.customers import load_customer
+from business.actions.deliveries import note_entry
 from business.actions.runner import ActionRunner, AfterCommit
 from business.errors import InvalidAmount, ValidationError
 from business.models import (
@@ -52,10 +53,11 @@ class LedgerActions(ActionRunner):
                     shop_id=shop_id, customer_id=customer_id, amount_paise=amount, mode=m, note=note,
                     received_at=now,
                 )
-                _, balance = await uow.ledger.post(
+                entry, balance = await uow.ledger.post(
                     shop_id=shop_id, customer_id=customer_id, kind="payment", amount_paise=-amount,
                     created_at=now, payment_id=pay.id, note=note,
                 )
+                await note_entry(uow, after, self._jobs, shop_id, entry, balance)  # the customer hears of it
                 payments.append(pay)
             total = sum(a for a, _ in todo)
             skipped: list[int] = []
@@ -82,6 +84,7 @@ class LedgerActions(ActionRunner):
                 shop_id=shop_id, customer_id=customer_id, kind="udhaar", amount_paise=amount_paise,
                 created_at=self._clock.now(), note=note,
             )
+            await note_entry(uow, after, self._jobs, shop_id, entry, balance)  # the customer hears of it
             return LedgerPosting(entry, balance)
 
         return await self._action(shop_id, idempotency_key, "add_udhaar", LedgerPosting, body)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.call.handlers import customers, invoices, ledger, reminders, reports, session, stock
+from bot.call.handlers import customers, documents, invoices, ledger, reminders, reports, session, stock
 from bot.call.handlers.context import HandlerContext
 from bot.call.results import Result
 
@@ -26,7 +26,7 @@ HANDLERS: dict[str, Handler] = {
     "toggle_gst": invoices.bill_modifier,
     "set_supply_type": invoices.bill_modifier,
     "set_price_tier": customers.set_price_tier,
-    "send_invoice": reports.documents_not_ready,
+    "send_invoice": documents.send_invoice,
     "provide_email": customers.provide_email,
     # khata
     "add_udhaar": ledger.add_udhaar,
@@ -50,8 +50,8 @@ HANDLERS: dict[str, Handler] = {
     "delete_customer": customers.delete_customer,
     # reports
     "daily_summary": reports.daily_summary,
-    "export_gst_report": reports.documents_not_ready,
-    "export_pnl": reports.documents_not_ready,
+    "export_gst_report": documents.export_report,
+    "export_pnl": documents.export_report,
     # the conversation
     "switch_language": session.switch_language,
     "start_recording": session.start_recording,

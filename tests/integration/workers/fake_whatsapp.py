@@ -3,6 +3,10 @@
 Records every request; `mode` decides the answer: "ok" (200 + wamid),
 "stall" (hold the request until `release` or 30 s, then answer ok),
 "429", "429-once" (then ok), "500", "400". Used by the tests and benchmarks/bench_reminders.py.
+
+`POST /{phone-number-id}/media` (multipart/form-data: messaging_product, type,
+file) stores the file and answers `{"id": "<media id>"}` as Meta's Cloud API
+media upload does; `media[id]` holds what was uploaded (filename, type, bytes).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import json
 import secrets
 import threading
 import time
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -24,6 +30,7 @@ class FakeWhatsApp:
         self.received = threading.Event()
         self.lock = threading.Lock()
         self.request_count = 0
+        self.media: dict[str, dict[str, Any]] = {}
         self._tag = secrets.token_hex(4)
         fake = self
 
@@ -35,7 +42,11 @@ class FakeWhatsApp:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                if self.path.endswith("/media"):
+                    self._media(raw)
+                    return
+                body = json.loads(raw or b"{}")
                 with fake.lock:
                     fake.requests.append(
                         {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
@@ -59,6 +70,27 @@ class FakeWhatsApp:
                     self._answer(500, {"error": {"code": 1, "message": "internal"}})
                 else:
                     self._answer(400, {"error": {"code": 132001, "message": "Template name does not exist"}})
+
+            def _media(self, raw: bytes) -> None:
+                head = f"Content-Type: {self.headers.get('Content-Type')}\r\n\r\n".encode()
+                form = BytesParser(policy=default_policy).parsebytes(head + raw)
+                fields: dict[str, Any] = {}
+                for part in form.iter_parts():
+                    name = part.get_param("name", header="content-disposition")
+                    fields[str(name)] = {"filename": part.get_filename(), "type": part.get_content_type(),
+                                         "data": part.get_payload(decode=True)}
+                if fields.get("messaging_product", {}).get("data") != b"whatsapp" or "file" not in fields:
+                    self._answer(400, {"error": {"code": 100, "message": "Invalid parameter"}})
+                    return
+                with fake.lock:
+                    fake.request_count += 1
+                    media_id = f"media{fake._tag}{fake.request_count}"
+                    fake.media[media_id] = {
+                        "auth": self.headers.get("Authorization"), "path": self.path,
+                        "type": fields.get("type", {}).get("data", b"").decode(),
+                        "filename": fields["file"]["filename"], "data": fields["file"]["data"],
+                    }
+                self._answer(200, {"id": media_id})
 
             def _answer(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
@@ -85,6 +117,11 @@ class FakeWhatsApp:
         self.release.set()
         self.server.shutdown()
         self.server.server_close()
+
+    def tagged(self, tag: str) -> list[dict[str, Any]]:
+        """Message requests whose biz_opaque_callback_data is `tag`."""
+        with self.lock:
+            return [r for r in self.requests if r["body"].get("biz_opaque_callback_data") == tag]
 
     def for_reminder(self, reminder_id: int) -> list[dict[str, Any]]:
         tag = f"reminder:{reminder_id}"
