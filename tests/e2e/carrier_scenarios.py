@@ -143,3 +143,26 @@ async def hang_up_mid_command(server: RunningServer, pool: Any, line: LineProtoc
     row, _ = await call_rows(pool, call.call_sid)
     assert row["ended_reason"] == "caller" and row["status"] == "completed"
     return call
+
+
+async def pin_keyed_first(server: RunningServer, pool: Any, line: LineProtocol) -> SimulatedCaller:
+    """A phone with a PIN keys it (DTMF, then #) before any command, over this carrier too."""
+    shop = await create_demo_shop(pool, pin="4321")
+    call = SimulatedCaller(caller_options(server, shop.owner_phone), line=line)
+    try:
+        await call.place_call()
+        await call.connect()
+        await call.wait_for_greeting(timeout_s=15)
+        await call.send_dtmf("9999#", gap_s=0.1)
+        await call.send_dtmf("4321#", gap_s=0.1)
+
+        async def two_pin_turns() -> bool:
+            _, rows = await call_rows(pool, call.call_sid)
+            return sum(t["intent"] == "pin" for t in rows) >= 2
+
+        assert await wait_until(two_pin_turns, 10)
+    finally:
+        await call.hangup()
+    _, turns = await call_rows(pool, call.call_sid)
+    assert [t["result"]["pin"] for t in turns if t["intent"] == "pin"] == ["wrong", "ok"], turns
+    return call

@@ -65,6 +65,10 @@ async def test_hang_up_mid_command_leaves_the_books_consistent(server: RunningSe
     await scenarios.hang_up_mid_command(server, pool, EXOTEL)
 
 
+async def test_a_pin_is_keyed_before_any_command(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    await scenarios.pin_keyed_first(server, pool, EXOTEL)
+
+
 async def test_outgoing_media_is_whole_exotel_chunks(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
     """Every media message the bot sends is >= 3,200 bytes of PCM and a multiple of 320."""
     shop = await create_demo_shop(pool)

@@ -63,6 +63,27 @@ async def test_hang_up_mid_command_leaves_the_books_consistent(server: RunningSe
     assert await wait_until(lambda: server.plivo.hung_up(call.call_sid), 5)
 
 
+async def test_a_pin_is_keyed_before_any_command(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    await scenarios.pin_keyed_first(server, pool, PLIVO)
+
+
+async def test_the_hangup_url_closes_a_call_whose_stream_never_came(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    shop = await create_demo_shop(pool)
+    caller = SimulatedCaller(scenarios.caller_options(server, shop.owner_phone), line=PLIVO)
+    assert (await caller.place_call()).stream_url  # answered, never streamed
+    form = {"CallUUID": caller.call_sid, "CallStatus": "completed", "HangupCause": "NORMAL_CLEARING"}
+    url = PUBLIC_BASE_URL + "/plivo/hangup"
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        forged = await http.post("/plivo/hangup", data=form, headers={"X-Plivo-Signature-V3": "x",
+                                                                       "X-Plivo-Signature-V3-Nonce": "1"})
+        sig, nonce = pl.sign_v3(url, form, PLIVO_AUTH_TOKEN)
+        signed = await http.post("/plivo/hangup", data=form, headers={"X-Plivo-Signature-V3": sig,
+                                                                       "X-Plivo-Signature-V3-Nonce": nonce})
+    assert forged.status_code == 403 and signed.status_code == 204
+    row, _ = await call_rows(pool, caller.call_sid)
+    assert (row["status"], row["ended_reason"]) == ("failed", "no_stream")
+
+
 async def test_answer_xml_is_a_bidirectional_mulaw_stream_with_a_single_use_token(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
     shop = await create_demo_shop(pool)
     call = SimulatedCaller(scenarios.caller_options(server, shop.owner_phone), line=PLIVO)
