@@ -18,7 +18,12 @@ from business.models import CallerShop
 from business.phones import mask_phone
 from db import calls as call_rows
 from db.calls import CallRow
-from telephony.call_capacity import call_slots
+from telephony.call_capacity import BUSY, call_slots
+
+SORRY = "Sorry, this number is not registered with any shop. Goodbye."
+NO_PIN = "Sorry, this phone has no PIN set for the shop. Ask the owner to set one. Goodbye."
+# What a refused caller is told, by `Admission.refused`.
+REFUSAL_WORDS = {"busy": BUSY, "no_pin": NO_PIN, "unknown_caller": SORRY, "ended": SORRY}
 
 _PHONE_RE = re.compile(r"^\+?[0-9]{6,16}$")
 ENDED = {"completed", "refused", "failed", "busy", "no-answer", "canceled"}

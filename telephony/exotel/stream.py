@@ -6,7 +6,7 @@ socket is accepted, so no handshake, recogniser or pipeline ever exists for it.
 Exotel has no per-call webhook, so the call is admitted on `start`: the
 caller is `start.from`, resolved to a shop like any phone, and the row is
 created once per call_sid (a replayed or second `start` naming a known call is
-refused). Then the shared call core runs it; ending the call closes the
+refused; a stranger or a PIN-less phone hears a short sorry first). Then the shared call core runs it; ending the call closes the
 stream (the applet's flow then hangs up).
 """
 
@@ -19,11 +19,12 @@ from pipecat.serializers.exotel import ExotelFrameSerializer
 from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport
 from starlette.websockets import WebSocketDisconnect
 
-from telephony.call_admission import admit_call
+from telephony.call_admission import REFUSAL_WORDS, SORRY, admit_call
 from telephony.call_core import StreamedCall, serve_call
 from telephony.exotel.auth import basic_credentials_match
 from telephony.exotel.config import ExotelConfig
 from telephony.exotel.handshake import ExotelStart, read_start
+from telephony.exotel.refusal import say_sorry
 from telephony.exotel.serializer import OUT_10MS_CHUNKS, GuardedExotelFrameSerializer
 from telephony.stream_handshake import HandshakeError
 from telephony.ws_line import WebSocketLine, deny_upgrade
@@ -86,7 +87,11 @@ async def exotel_stream(ws: WebSocket) -> None:
     line = ExotelLine(ws, start)
     admission = await admit_call(ws.app.state, carrier=line.carrier, call_sid=start.call_sid,
                                  from_phone=start.from_phone, to_phone=start.to_phone)
-    if admission.refused or not admission.created:  # a known call_sid: a replayed start gets nothing
-        await line.refuse(admission.refused or "start for a call already seen")
+    if not admission.created:  # a known call_sid: a replayed start gets nothing, not even a sorry
+        await line.refuse("start for a call already seen")
+        return
+    if admission.refused:  # a stranger, a PIN-less phone, a full process: told why, then closed
+        await say_sorry(ws, start.stream_sid, REFUSAL_WORDS.get(admission.refused, SORRY), cfg.voice)
+        await line.refuse(admission.refused)
         return
     await serve_call(ws.app.state, cfg, StreamedCall(start.call_sid, start.stream_sid), line, line.transport)

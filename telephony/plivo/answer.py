@@ -20,8 +20,7 @@ from fastapi import APIRouter, Request, Response
 from bot.call.logs import call_log
 from db import calls as call_rows
 from telephony import stream_tokens as tokens
-from telephony.call_admission import admit_call
-from telephony.call_capacity import BUSY
+from telephony.call_admission import REFUSAL_WORDS, SORRY, admit_call
 from telephony.plivo import xml
 from telephony.plivo.config import PlivoConfig
 from telephony.plivo.signature import is_valid_v3_signature
@@ -31,8 +30,6 @@ router = APIRouter()
 
 _UUID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 XML = "application/xml"
-SORRY = "Sorry, this number is not registered with any shop. Goodbye."
-NO_PIN = "Sorry, this phone has no PIN set for the shop. Ask the owner to set one. Goodbye."
 STREAM_PATH = "/plivo/stream/"
 
 
@@ -72,7 +69,7 @@ async def answer_webhook(request: Request) -> Response:
     admission = await admit_call(request.app.state, carrier="plivo", call_sid=call_uuid,
                                  from_phone=params.get("From", ""), to_phone=params.get("To", ""))
     if admission.refused:
-        return _sorry({"busy": BUSY, "no_pin": NO_PIN}.get(admission.refused, SORRY))
+        return _sorry(REFUSAL_WORDS.get(admission.refused, SORRY))
     token = tokens.mint(cfg.app_secret, call_uuid)
     async with request.app.state.pool.acquire() as conn:
         fresh = await call_rows.store_stream_token(

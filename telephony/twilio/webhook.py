@@ -20,6 +20,7 @@ from business.caller_trust import CallerAccess, caller_access
 from db import call_logins
 from db import calls as call_rows
 from telephony import stream_tokens as tokens
+from telephony.call_admission import ENDED, NO_PIN, SORRY
 from telephony.call_capacity import BUSY, call_slots
 from telephony.twilio import twiml
 from telephony.twilio.config import TwilioConfig
@@ -30,9 +31,6 @@ router = APIRouter()
 
 _SID_RE = re.compile(r"^[A-Za-z0-9]{10,64}$")
 _PHONE_RE = re.compile(r"^\+?[0-9]{6,16}$")
-ENDED = {"completed", "refused", "failed", "busy", "no-answer", "canceled"}
-SORRY = "Sorry, this number is not registered with any shop. Goodbye."
-NO_PIN = "Sorry, this phone has no PIN set for the shop. Ask the owner to set one. Goodbye."
 TWIML = "application/xml"
 LOGIN_PATH = "/twilio/voice/login"
 ASK_CODE = "This number is not registered. Enter your shop code, then press hash."

@@ -134,8 +134,10 @@ async def test_a_replayed_start_and_a_stranger_are_refused(server: RunningServer
     stranger = SimulatedCaller(scenarios.caller_options(server, "+919999999999"), line=EXOTEL)
     await stranger.place_call()
     await stranger.connect()
-    assert await stranger.wait_closed(10) == 1008
+    assert await stranger.wait_closed(20) == 1008
     await stranger.hangup(send_stop=False)
+    # Told why first (Exotel has no <Say>): the sorry's audio, then a mark the server waited for.
+    assert stranger.turns[0].reply_seconds > 1.0 and "refusal-played" in stranger.events.marks_echoed
     row, turns = await call_rows(pool, stranger.call_sid)
     assert row["status"] == "refused" and row["ended_reason"] == "unknown_caller" and row["channel"] == "exotel"
     assert turns == []
