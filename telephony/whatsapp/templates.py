@@ -1,7 +1,8 @@
 """The payment-reminder template: parameters in the order the approved template expects.
 
 Body parameters: {{1}} customer name, {{2}} amount in rupees ("₹1,250" /
-"₹12.50"), {{3}} shop name. Template name and language are the shop's
+"₹12.50"), {{3}} shop name, and when the shop set `upi_vpa`, {{4}} a upi://pay link for
+the amount (the shop's approved template then has four parameters). Template name and language are the shop's
 `ShopSettings.whatsapp_template` / `whatsapp_template_language` (defaults and
 older stored spellings are handled by `business.shop_settings`).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from business.money import format_rupees
 from business.shop_settings import ShopSettings
+from business.upi import reminder_reference, upi_link
 from telephony.whatsapp.sender import TemplateMessage
 
 __all__ = ["format_rupees", "reminder_message", "whatsapp_number"]
@@ -40,10 +42,14 @@ def reminder_message(
     shop_settings: ShopSettings,
 ) -> TemplateMessage:
     """The template message for one reminder, tagged `reminder:<id>` for the webhook."""
+    parameters: tuple[str, ...] = (template_text(customer_name), format_rupees(amount_paise), template_text(shop_name))
+    if shop_settings.upi_vpa:
+        link = upi_link(shop_settings.upi_vpa, shop_name, amount_paise, reminder_reference(reminder_id))
+        parameters += (link,)  # not shortened: a cut link pays nobody (it is well under WhatsApp's limit)
     return TemplateMessage(
         to=whatsapp_number(phone),
         template_name=shop_settings.whatsapp_template,
         language=shop_settings.whatsapp_template_language,
-        parameters=(template_text(customer_name), format_rupees(amount_paise), template_text(shop_name)),
+        parameters=parameters,
         callback_data=f"reminder:{reminder_id}",
     )
