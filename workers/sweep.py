@@ -26,6 +26,7 @@ from db.calls import close_unstreamed
 from db.pool import create_pool
 from db.recordings import pending_uploads
 from db.reminder_sends import due_scheduled, expire_stale_sending
+from db.repos.deliveries import expire_stale_sending_notes, open_before
 from db.repos.owner_notices import pending_before
 from workers.context import WorkerConfig, current
 from workers.lost_calls import close_lost_calls
@@ -79,6 +80,13 @@ async def run_sweep(
     for notice_id in notices:
         jobs.enqueue_owner_notice(notice_id)  # its job was lost (Redis flushed); the row decides
     async with conn.transaction():
+        stale_notes = await expire_stale_sending_notes(conn, now - timedelta(seconds=cfg.sending_stale_after_s))
+    documents, notes = await open_before(conn, now - timedelta(minutes=NOTICE_GRACE_MIN))
+    for document_id in documents:
+        jobs.enqueue_document(document_id)  # the row decides; a job still retrying meets it under the row lock
+    for note_id in notes:
+        jobs.enqueue_entry_note(note_id)
+    async with conn.transaction():
         unstreamed = await close_unstreamed(conn, started_before=now - timedelta(minutes=UNSTREAMED_AFTER_MIN))
     for call_sid in unstreamed:
         log.info("call %s never streamed; closed", call_sid)
@@ -86,4 +94,5 @@ async def run_sweep(
     return {
         "unknown": len(stale), "requeued": requeued, "uploads": uploads, "unstreamed": len(unstreamed),
         "owner_notices": len(notices), "lost_calls": len(lost),
+        "documents": len(documents), "entry_notes": len(notes), "entry_notes_unknown": len(stale_notes),
     }

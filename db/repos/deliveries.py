@@ -229,3 +229,13 @@ async def insert_outbox_for(
     if existing is None:
         existing = await conn.fetchval(f"SELECT wamid FROM whatsapp_outbox WHERE {column} = $1", row_id)
     return str(existing)
+
+
+async def expire_stale_sending_notes(conn: asyncpg.Connection, before: datetime) -> list[int]:
+    """Notes still `sending` since before `before` (their worker died mid-send): `unknown`, never resent."""
+    rows = await conn.fetch(
+        """UPDATE entry_notes SET status = 'unknown', error = 'worker lost while sending'
+            WHERE status = 'sending' AND sending_at < $1 RETURNING id""",
+        before,
+    )
+    return [int(r["id"]) for r in rows]

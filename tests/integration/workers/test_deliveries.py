@@ -174,3 +174,29 @@ async def test_the_daily_cap_and_a_later_opt_out_skip_the_note(
     n = await pool.fetchval("SELECT count(*) FROM whatsapp_outbox WHERE entry_note_id = ANY($1::bigint[])",
                             [first, second, third])
     assert n == 1
+
+
+async def test_the_sweep_requeues_lost_jobs_and_gives_up_on_a_dead_send(
+    pool: asyncpg.Pool, database_url: str, redis_url: str, queue_name: str,
+) -> None:
+    from rq import Queue
+
+    from workers.sweep import run_sweep
+
+    books = Books(PostgresUnitOfWorkFactory(pool), jobs=NullJobQueue())  # every enqueue is "lost"
+    shop, rahul, _phone = await _shop_with_rahul(books)
+    await books.add_udhaar(shop.id, rahul, 10_000)
+    await books.add_udhaar(shop.id, rahul, 20_000)
+    lost, dead = [n["id"] for n in await _notes(pool, shop.id)]
+    await pool.execute("UPDATE entry_notes SET created_at = now() - interval '5 minutes' WHERE id = $1", lost)
+    await pool.execute("UPDATE entry_notes SET status = 'sending', sending_at = now() - interval '1 hour' "
+                       "WHERE id = $1", dead)
+    jobs = RQJobQueue(redis_url, queue_name=queue_name)
+    cfg = WorkerConfig(database_url=database_url, redis_url=redis_url, queue_name=queue_name)
+    async with pool.acquire() as conn:
+        result = await run_sweep(conn, cfg, jobs)
+    assert result["entry_notes"] >= 1 and result["entry_notes_unknown"] >= 1
+    queued = Queue(queue_name, connection=jobs.connection).jobs
+    assert any(j.func_name == "workers.entry_notes.send_entry_note" and j.args == (lost,) for j in queued)
+    assert await pool.fetchval("SELECT status FROM entry_notes WHERE id = $1", dead) == "unknown"
+    jobs.close()
