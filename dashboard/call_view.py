@@ -19,7 +19,7 @@ from db.recordings import recording_link
 
 log = logging.getLogger(__name__)
 
-CALL_SID = re.compile(r"^[A-Za-z0-9]{1,64}$")
+CALL_SID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # Twilio CallSids, Exotel hex ids, Plivo CallUUIDs
 
 
 def _entries(turn: CallTurn) -> list[dict[str, Any]]:

@@ -119,7 +119,7 @@ async def list_calls(
 
 @router.get("/{call_sid}", response_class=JSONResponse, summary="One call with its turns (heard, intent, action, reply, timings)")
 async def get_call(
-    pool: PoolDep, shop: ShopDep, settings: SettingsDep, call_sid: Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$")]
+    pool: PoolDep, shop: ShopDep, settings: SettingsDep, call_sid: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 ) -> CallDetailOut:
     async with pool.acquire() as conn:
         call = await call_rows.get_call(conn, call_sid, shop_id=shop.id)

@@ -1,7 +1,8 @@
-"""`execora call "Rahul ka balance batao" ["Rahul ne 200 cash diye" ...]`: a simulated Twilio call.
+"""`execora call "Rahul ka balance batao" ["Rahul ne 200 cash diye" ...]`: a simulated phone call.
 
 Places a call on a running server exactly as Twilio would (signed webhook,
-Media Streams over the WebSocket in real time) and prints, per turn, what was
+Media Streams over the WebSocket in real time), or with `--carrier exotel|plivo`
+as Exotel's Voicebot applet or Plivo's Audio Stream would, and prints, per turn, what was
 said, the bot's reply and the latency from the end of speech to the bot's
 first audio.
 """
@@ -35,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--api-key", default=os.environ.get("EXECORA_API_KEY", ""), help="shop API key to read turns")
     p.add_argument("--no-recognise", action="store_true", help="do not recognise the bot's replies")
     p.add_argument("--reply-timeout", type=float, default=10.0, help="seconds to wait for each reply")
+    p.add_argument("--carrier", choices=("twilio", "exotel", "plivo"), default="twilio",
+                   help="speak this carrier's protocol (Exotel/Plivo need their settings on the server)")
     return p
 
 
@@ -46,18 +49,24 @@ async def _run(args: argparse.Namespace) -> int:
     if not args.dtmf and args.from_number == demo_owner_phone():
         pin = demo_pin(settings.data_dir)  # the demo owner's PIN, as `execora up` printed it
         args.dtmf = f"{pin}#" if pin else ""
+    from telephony.simulated_caller.lines import EXOTEL, PLIVO, TWILIO
+
+    line = {"twilio": TWILIO, "exotel": EXOTEL, "plivo": PLIVO}[args.carrier]
+    plivo = args.carrier == "plivo"
     options = CallerOptions(
         server_url=args.server,
         public_base_url=settings.public_base_url,
-        auth_token=settings.twilio_auth_token.get_secret_value(),
-        account_sid=settings.twilio_account_sid or "AC" + "0" * 32,
+        auth_token=(settings.plivo_auth_token if plivo else settings.twilio_auth_token).get_secret_value(),
+        account_sid=settings.plivo_auth_id if plivo else settings.twilio_account_sid or "AC" + "0" * 32,
+        stream_user=settings.exotel_stream_user,
+        stream_password=settings.exotel_stream_password.get_secret_value(),
         from_number=args.from_number,
         to_number=args.to_number,
         voice=args.voice,
         rate_wpm=args.speed,
         api_key=args.api_key,
     )
-    caller = SimulatedCaller(options)
+    caller = SimulatedCaller(options, line=line)
     ears = None
     if not args.no_recognise:
         # Built before dialling: building a model is CPU-bound and would starve the real-time line.

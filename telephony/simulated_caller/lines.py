@@ -153,7 +153,7 @@ class PlivoProtocol(LineProtocol):
                                          headers=headers)
         response.raise_for_status()
         return tw.Answer(stream_url=pl.stream_url_of(response.text), raw=response.text,
-                         hangs_up="<Hangup" in response.text)
+                         says=pl.speaks_of(response.text), hangs_up="<Hangup" in response.text)
 
     def upgrade_headers(self, options: CallerOptions, public_url: str) -> dict[str, str]:
         return {}

@@ -56,6 +56,11 @@ def stream_url_of(answer_xml: str) -> str | None:
     return (stream.text or "").strip() if stream is not None else None
 
 
+def speaks_of(answer_xml: str) -> tuple[str, ...]:
+    """What the answer's `<Speak>` elements say (a refusal's sorry)."""
+    return tuple((el.text or "").strip() for el in ET.fromstring(answer_xml).iter("Speak"))
+
+
 def start_message(stream_id: str, call_uuid: str, auth_id: str, sequence: int) -> str:
     return json.dumps({
         "event": "start",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from telephony.simulated_caller import CallerOptions, SimulatedCaller
 from telephony.simulated_caller.lines import LineProtocol
 from tests.e2e.call_harness import (
@@ -86,6 +88,16 @@ async def payment_and_balance(server: RunningServer, pool: Any, line: LineProtoc
     assert row["status"] == "completed" and row["ended_reason"] == "bot" and row["shop_id"] == shop.shop_id
     assert row["from_phone"] == shop.owner_phone  # the carrier's wire format, normalised to E.164
     assert [t["turn_no"] for t in turns] == list(range(len(turns)))
+
+    async def recorded() -> bool:
+        r, _ = await call_rows(pool, call.call_sid)
+        return bool(r and r["recording_path"])
+
+    assert await wait_until(recorded, 5)  # the same two-channel recording as a Twilio call
+    async with httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {shop.api_key}"}) as http:
+        one = await http.get(f"/api/calls/{call.call_sid}")  # a Plivo CallUUID has dashes
+    assert one.status_code == 200, one.text
+    assert {"record_payment", "balance"} <= {t["action"] for t in one.json()["turns"]}
     return call
 
 
