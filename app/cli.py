@@ -19,7 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "seed": ("app.commands.seed", "Load the demo shop: `execora seed --demo`"),
     "parse": ("app.commands.parse", "Parse shopkeeper sentences into intents (JSON)"),
     "chat": ("app.commands.chat", "Talk to a shop's books by typing: `execora chat --phone +91...` [--jsonl]"),
-    "call": ("app.commands.call", "Place a simulated Twilio call against a running server"),
+    "call": ("app.commands.call", "Place a simulated phone call (Twilio, Exotel or Plivo) against a running server"),
     "worker": ("app.commands.worker", "Run an RQ worker with its scheduler"),
 }
 
