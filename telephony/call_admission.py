@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import asyncpg
+
 from bot.call.logs import call_log
 from business.caller_trust import CallerAccess, caller_access
 from business.models import CallerShop
 from business.phones import mask_phone
 from db import calls as call_rows
 from db.calls import CallRow
+from telephony import stream_tokens as tokens
 from telephony.call_capacity import BUSY, call_slots
+from telephony.call_config import CallConfig
 
 SORRY = "Sorry, this number is not registered with any shop. Goodbye."
 NO_PIN = "Sorry, this phone has no PIN set for the shop. Ask the owner to set one. Goodbye."
@@ -66,3 +70,21 @@ async def admit_call(state: object, *, carrier: str, call_sid: str, from_phone: 
     if row.status in ENDED or row.channel != carrier or row.shop_id != caller.shop.id:  # type: ignore[union-attr]
         return Admission(caller, row, created, "ended")
     return Admission(caller, row, created)
+
+
+async def issue_stream_token(conn: asyncpg.Connection, cfg: CallConfig, call_sid: str, *, purge: bool) -> str | None:
+    """A fresh single-use, short-lived token bound to `call_sid` for the answer's stream URL; None when
+    this call already had one (a replayed or retried answer webhook gets no second stream).
+
+    Shared by the carriers whose answer webhook hands out a stream URL (Twilio, Plivo). `purge`
+    (a new call) also drops long-expired tokens with an indexed delete, keeping the table small.
+    """
+    token = tokens.mint(cfg.app_secret, call_sid)
+    fresh = await call_rows.store_stream_token(
+        conn, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
+    )
+    if not fresh:
+        return None
+    if purge:
+        await call_rows.purge_stream_tokens(conn)
+    return token

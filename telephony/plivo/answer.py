@@ -19,8 +19,7 @@ from fastapi import APIRouter, Request, Response
 
 from bot.call.logs import call_log
 from db import calls as call_rows
-from telephony import stream_tokens as tokens
-from telephony.call_admission import REFUSAL_WORDS, SORRY, admit_call
+from telephony.call_admission import REFUSAL_WORDS, SORRY, admit_call, issue_stream_token
 from telephony.plivo import xml
 from telephony.plivo.config import PlivoConfig
 from telephony.plivo.signature import is_valid_v3_signature
@@ -70,15 +69,10 @@ async def answer_webhook(request: Request) -> Response:
                                  from_phone=params.get("From", ""), to_phone=params.get("To", ""))
     if admission.refused:
         return _sorry(REFUSAL_WORDS.get(admission.refused, SORRY))
-    token = tokens.mint(cfg.app_secret, call_uuid)
     async with request.app.state.pool.acquire() as conn:
-        fresh = await call_rows.store_stream_token(
-            conn, call_sid=call_uuid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
-        )
-        if fresh and admission.created:
-            await call_rows.purge_stream_tokens(conn)  # an indexed delete: keeps the table small
+        token = await issue_stream_token(conn, cfg, call_uuid, purge=admission.created)
     clog = call_log(__name__, call_uuid, admission.caller.shop.id if admission.caller else None)
-    if not fresh:  # a replayed (or retried) webhook: this call's one token was already given out
+    if token is None:  # a replayed (or retried) webhook: this call's one token was already given out
         clog.warning("second stream token for a Plivo call refused")
         return _sorry()
     clog.info("Plivo call answered")

@@ -19,8 +19,7 @@ from bot.call.logs import call_log
 from business.caller_trust import CallerAccess, caller_access
 from db import call_logins
 from db import calls as call_rows
-from telephony import stream_tokens as tokens
-from telephony.call_admission import ENDED, NO_PIN, SORRY
+from telephony.call_admission import ENDED, NO_PIN, SORRY, issue_stream_token
 from telephony.call_capacity import BUSY, call_slots
 from telephony.twilio import twiml
 from telephony.twilio.config import TwilioConfig
@@ -77,7 +76,6 @@ async def connect_call(
     if slots.full:
         call_log(__name__, call_sid, shop_id).warning("call refused: %d calls already live", slots.active)
         return sorry(BUSY)
-    token = tokens.mint(cfg.app_secret, call_sid)
     async with request.app.state.pool.acquire() as conn, conn.transaction():
         row, created = await call_rows.create_call(
             conn, call_sid=call_sid, shop_id=shop_id, from_phone=from_phone[:32], to_phone=to_phone[:32],
@@ -85,14 +83,10 @@ async def connect_call(
         )
         if row.status in ENDED or row.shop_id != shop_id:
             return sorry()
-        fresh = await call_rows.store_stream_token(
-            conn, call_sid=call_sid, token_hash=tokens.token_hash(token), ttl_s=cfg.stream_token_ttl_s
-        )
-        if not fresh:  # a replayed (or retried) webhook: this call's one token was already given out
+        token = await issue_stream_token(conn, cfg, call_sid, purge=created)
+        if token is None:  # a replayed (or retried) webhook: this call's one token was already given out
             call_log(__name__, call_sid, shop_id).warning("second stream token for a call refused")
             return sorry()
-        if created:
-            await call_rows.purge_stream_tokens(conn)  # an indexed delete: keeps the table small
     call_log(__name__, call_sid, shop_id).info("call answered (%s)", "new" if created else "webhook retry")
     stream_url = f"{cfg.stream_base_url}/twilio/stream/{token}"
     return Response(twiml.connect_stream(stream_url, {"callSid": call_sid}), media_type=TWIML)
