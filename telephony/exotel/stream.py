@@ -19,6 +19,7 @@ from pipecat.serializers.exotel import ExotelFrameSerializer
 from pipecat.transports.websocket.fastapi import FastAPIWebsocketParams, FastAPIWebsocketTransport
 from starlette.websockets import WebSocketDisconnect
 
+from db import calls as call_rows
 from telephony.call_admission import REFUSAL_WORDS, SORRY, admit_call
 from telephony.call_core import StreamedCall, serve_call
 from telephony.exotel.auth import basic_credentials_match
@@ -94,4 +95,8 @@ async def exotel_stream(ws: WebSocket) -> None:
         await say_sorry(ws, start.stream_sid, REFUSAL_WORDS.get(admission.refused, SORRY), cfg.voice)
         await line.refuse(admission.refused)
         return
-    await serve_call(ws.app.state, cfg, StreamedCall(start.call_sid, start.stream_sid), line, line.transport)
+    ended_by = await serve_call(ws.app.state, cfg, StreamedCall(start.call_sid, start.stream_sid), line,
+                                line.transport)
+    if ended_by is None:  # refused by the core (two calls raced for the last slot): no sweep needs to find it
+        async with ws.app.state.pool.acquire() as conn:
+            await call_rows.finish_call(conn, call_sid=start.call_sid, status="refused", ended_reason="busy")
