@@ -88,7 +88,7 @@ async def exotel_stream(ws: WebSocket) -> None:
     line = ExotelLine(ws, start)
     admission = await admit_call(ws.app.state, carrier=line.carrier, call_sid=start.call_sid,
                                  from_phone=start.from_phone, to_phone=start.to_phone)
-    if not admission.created:  # a known call_sid: a replayed start gets nothing, not even a sorry
+    if admission.refused != "busy" and not admission.created:  # a known call_sid: a replayed start gets nothing
         await line.refuse("start for a call already seen")
         return
     if admission.refused:  # a stranger, a PIN-less phone, a full process: told why, then closed

@@ -142,3 +142,24 @@ async def test_a_replayed_start_and_a_stranger_are_refused(server: RunningServer
     assert row["status"] == "refused" and row["ended_reason"] == "unknown_caller" and row["channel"] == "exotel"
     assert turns == []
     assert await wait_until(lambda: scenarios.ended(pool, first.call_sid), 10)
+
+
+async def test_a_full_process_tells_the_caller_lines_are_busy(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    from telephony.call_capacity import CallSlots
+
+    shop = await create_demo_shop(pool)
+    state = server.app.state
+    original = call_slots(state)
+    state.call_slots = full = CallSlots(1)
+    full.active = 1
+    try:
+        call = SimulatedCaller(scenarios.caller_options(server, shop.owner_phone), line=EXOTEL)
+        await call.place_call()
+        await call.connect()
+        assert await call.wait_closed(20) == 1008
+        await call.hangup(send_stop=False)
+    finally:
+        state.call_slots = original
+    assert call.turns[0].reply_seconds > 1.0  # "all lines are busy", not silence
+    row, _ = await call_rows(pool, call.call_sid)
+    assert row is None  # as for Twilio, a call refused for capacity leaves no row (nothing was admitted)

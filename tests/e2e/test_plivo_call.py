@@ -156,3 +156,18 @@ async def test_routes_are_off_without_credentials(server: RunningServer, pool) -
         assert response.status_code == 404
     finally:
         state.plivo = original
+
+
+async def test_a_full_process_answers_busy(server: RunningServer, pool) -> None:  # type: ignore[no-untyped-def]
+    from telephony.call_capacity import BUSY, CallSlots
+
+    shop = await create_demo_shop(pool)
+    state = server.app.state
+    original = call_slots(state)
+    state.call_slots = full = CallSlots(1)
+    full.active = 1
+    try:
+        answer = await SimulatedCaller(scenarios.caller_options(server, shop.owner_phone), line=PLIVO).place_call()
+    finally:
+        state.call_slots = original
+    assert answer.stream_url is None and answer.says == (BUSY,)
