@@ -111,12 +111,15 @@ async def test_a_chat_turn_counts_its_outcome_booking_and_stages(app: FastAPI, h
 
 async def test_queue_depth_is_read_at_scrape(app: FastAPI, http: httpx.AsyncClient) -> None:
     queue = app.state.settings.rq_queue
-    await app.state.redis.rpush(f"rq:queue:{queue}", "job-a", "job-b")
+    key = f"rq:queue:{queue}"
+    before = value(await scrape(http), "execora_queue_depth", queue=queue, state="ready")
+    await app.state.redis.rpush(key, "job-a", "job-b")  # other tests may have left jobs on this queue
     try:
         samples = await scrape(http)
     finally:
-        await app.state.redis.delete(f"rq:queue:{queue}")
-    assert value(samples, "execora_queue_depth", queue=queue, state="ready") == 2
+        await app.state.redis.lrem(key, 0, "job-a")
+        await app.state.redis.lrem(key, 0, "job-b")
+    assert value(samples, "execora_queue_depth", queue=queue, state="ready") == before + 2
 
 
 async def test_a_reminder_send_is_counted_by_outcome(app: FastAPI, http: httpx.AsyncClient, settings: Any) -> None:
