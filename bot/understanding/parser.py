@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.understanding.clauses import Clauses
-from bot.understanding.commas import drop_marks, mark_commas, same_kind
+from bot.understanding.comma_clauses import CommaClauses
+from bot.understanding.commas import drop_marks, mark_commas
 from bot.understanding.context import CallContext
 from bot.understanding.corrections import SelfCorrections
 from bot.understanding.data import Data, Rule, default_data
@@ -42,7 +43,7 @@ class Single:
     coverage: float = 1.0
 
 
-class Parser:
+class Parser(CommaClauses):
     """Holds the compiled data; `parse` is safe to call concurrently."""
 
     def __init__(self, data: Data | None = None) -> None:
@@ -112,28 +113,6 @@ class Parser:
             result["coverage"] = round(cov, 2)
             result["unsure"] = True
         return result
-
-    def _clauses(self, words: list[str], toks: list[Token], starts: list[int], whole: dict[str, Any]) -> dict[str, Any]:
-        """"Suresh ne 100 diye, Meena ka balance batao aur ...": commands joined by commas.
-
-        The comma reading wins only when it finds more commands than the whole
-        sentence did, every clause is a command of its own, and no two clauses
-        in a row are bills (commas also separate items: "2 milk, 1 bread").
-        """
-        bounds = [0, *starts, len(words)]
-        parts = [p for a, b in zip(bounds, bounds[1:], strict=False) if (p := [t for t in toks if a <= t.start < b])]
-        if len(parts) < 2:
-            return whole
-        found: list[dict[str, Any]] = []
-        for part in parts:
-            got = self._parse_tokens(words, part)
-            if got["intent"] in (UNKNOWN, "greeting"):
-                return whole
-            found.extend(got["entities"]["commands"] if got["intent"] == "multi" else [got])
-        had = len(whole["entities"]["commands"]) if whole["intent"] == "multi" else 1
-        if len(found) <= had or any(same_kind(a, b) for a, b in zip(found, found[1:], strict=False)):
-            return whole
-        return {"intent": "multi", "entities": {"commands": found}}
 
     # ------------------------------------------------------- self-correction
     # ----------------------------------------------------------- segmenting

@@ -7,6 +7,9 @@ from typing import Any
 from bot.understanding.extract.base import _DIGITS, PAY_VERBS, SETTLE_WORDS, Sentence, _num
 from bot.understanding.extract.items import ItemExtractors
 
+# A number right after one of these is a time of day.
+_DAY_PARTS = frozenset({"subah", "shaam", "sham", "raat", "dopahar", "savere", "morning", "evening", "night"})
+
 
 class MoneyExtractors(ItemExtractors):
     # ------------------------------------------------------------------ money
@@ -27,6 +30,9 @@ class MoneyExtractors(ItemExtractors):
                 continue
             if prev in {"number", "no", "invoice", "bill", "#"}:
                 continue
+            clock_like = (t.value or 0) <= 12 and nxt not in {"ka", "ke", "ki", "rupaye", "rs", "ka reminder"}
+            if (prev in _DAY_PARTS and clock_like) or nxt in {"am", "pm"}:
+                continue  # "shaam 6 se hata ke ...": a clock time outside the spoken when, not rupees
             if nxt == "paise" and prev == "rupaye":
                 continue
             if (t.value or 0) < 1 and nxt != "rupaye":

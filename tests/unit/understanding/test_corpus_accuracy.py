@@ -53,10 +53,10 @@ FLOORS = {
     ("corpus_blind2.jsonl", "en"): (0.93, 0.93),
     # corpus_dev5 / corpus_blind4: 300 + 300 sentences by a writer who never saw the parser or our sets
     # (first run: dev5 92.3% / 80.0%, blind4 91.7% / 77.7%, Hinglish 89.1 / 75.8); tuned on dev5 only,
-    # blind4 measured once at the end: 94.3% / 79.7%
-    ("corpus_dev5.jsonl", "all"): (0.96, 0.83),
-    ("corpus_blind4.jsonl", "all"): (0.94, 0.79),
-    ("corpus_blind4.jsonl", "hinglish"): (0.92, 0.78),
+    # blind4 measured at the end of each of two rounds: 94.3% / 79.7%, then 94.7% / 80.0%
+    ("corpus_dev5.jsonl", "all"): (0.98, 0.85),
+    ("corpus_blind4.jsonl", "all"): (0.94, 0.80),
+    ("corpus_blind4.jsonl", "hinglish"): (0.93, 0.79),
     ("corpus_blind4.jsonl", "english"): (0.94, 0.78),
     ("corpus_blind4.jsonl", "devanagari"): (0.98, 0.83),
     # corpus_dev4: the third tuning set (unusual verbs, politeness wrappers, fillers, English word order,
