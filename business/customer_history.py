@@ -16,9 +16,9 @@ from business.models import Customer
 # The fields a shopkeeper changes (derived name forms follow `name` and are not listed).
 TRACKED: tuple[str, ...] = (
     "name", "phone", "nicknames", "landmark", "name_devanagari", "whatsapp_opt_in", "price_tier",
-    "email",
+    "email", "phone_confirmed",
 )
-CHANNELS: tuple[str, ...] = ("api", "phone", "chat", "dashboard", "system")
+CHANNELS: tuple[str, ...] = ("api", "phone", "chat", "dashboard", "system", "whatsapp")
 
 Value = str | bool | list[str] | None
 

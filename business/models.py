@@ -78,6 +78,7 @@ class Customer:
     created_at: datetime
     price_tier: str = "retail"  # the tier a bill uses unless told otherwise (business.pricing)
     email: str | None = None  # where documents are sent
+    phone_confirmed: bool = False  # the customer answered YES or the owner confirmed it (business.phone_confirmation)
 
 
 @dataclass(frozen=True)

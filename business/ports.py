@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from business.customer_history import CustomerChange, FieldChange
 from business.deliveries import NewEntryNote
+from business.disputes import Dispute
 from business.models import (
     Customer,
     DailySummaryRows,
@@ -135,6 +136,7 @@ class CustomerRepository(Protocol):
     async def add(
         self, *, shop_id: int, name: str, phone: str | None, nicknames: Sequence[str], landmark: str,
         name_roman: str, name_devanagari: str, whatsapp_opt_in: bool, created_at: datetime,
+        phone_confirmed: bool = False,
     ) -> Customer:
         """Raises DuplicateCustomer when the phone is taken in this shop."""
         ...
@@ -341,6 +343,12 @@ class EntryNoteRepository(Protocol):
         ...
 
 
+class DisputeRepository(Protocol):
+    async def take_untold(self, shop_id: int, at: datetime, limit: int) -> list[Dispute]:
+        """The oldest disputes not yet told to the owner, marked told at `at`."""
+        ...
+
+
 class ReportRepository(Protocol):
     async def daily(self, shop_id: int, start: datetime, end: datetime, top_n: int) -> DailySummaryRows:
         """Totals over [start, end) for the daily summary."""
@@ -397,6 +405,9 @@ class UnitOfWork(Protocol):
 
     @property
     def entry_notes(self) -> EntryNoteRepository: ...
+
+    @property
+    def disputes(self) -> DisputeRepository: ...
 
 
     async def __aenter__(self) -> UnitOfWork: ...

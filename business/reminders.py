@@ -14,6 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from business import phone_confirmation as confirmation
 from business.shoptime import IST
 
 REMINDER_STATUSES: tuple[str, ...] = (
@@ -127,7 +128,8 @@ class Action(enum.StrEnum):
     WAIT = "wait"  # fired early: re-enqueue at the row's due_at
     POSTPONE = "postpone"  # quiet hours: move due_at to the next 10:00 IST
     SKIP_PAID = "skip_paid"  # customer owes nothing
-    FAIL = "fail"  # cannot be sent (no opt-in, no phone)
+    FAIL = "fail"  # cannot be sent (no opt-in, no phone, number never confirmed)
+    ASK_CONFIRMATION = "ask_confirmation"  # number unconfirmed: ask the customer, wait up to a day
     SEND = "send"
 
 
@@ -139,6 +141,8 @@ class ReminderState:
     balance_paise: int
     opted_in: bool
     phone: str | None
+    phone_confirmed: bool = True
+    last_confirmation: confirmation.LastRequest | None = None  # the newest request to this phone
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class Decision:
     due_at: datetime | None = None
     amount_paise: int | None = None
     reason: str = ""
+    detail: str = ""  # the sentence stored on the row (FAIL title, POSTPONE reason), when not `reason`
 
 
 def message_amount(amount_paise: int | None, balance_paise: int) -> int:
@@ -170,4 +175,11 @@ def decide(state: ReminderState, now: datetime, window: SendWindow = DEFAULT_WIN
         return Decision(Action.FAIL, reason="no_phone")
     if not window.contains(now):
         return Decision(Action.POSTPONE, due_at=window.next_resume(now), reason="quiet hours")
+    v = confirmation.verdict(state.phone_confirmed, state.last_confirmation, now)
+    if v.step is confirmation.Step.ASK:
+        return Decision(Action.ASK_CONFIRMATION, due_at=v.due_at, reason="phone not confirmed", detail=v.reason)
+    if v.step is confirmation.Step.WAIT:
+        return Decision(Action.POSTPONE, due_at=v.due_at, reason="phone not confirmed", detail=v.reason)
+    if v.step is confirmation.Step.GIVE_UP:
+        return Decision(Action.FAIL, reason=v.code, detail=v.reason)
     return Decision(Action.SEND, amount_paise=message_amount(state.amount_paise, state.balance_paise))

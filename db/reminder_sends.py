@@ -37,13 +37,14 @@ class ReminderForSend:
     balance_paise: int
     shop_name: str
     shop_settings: ShopSettings
+    phone_confirmed: bool = True
 
 
 async def lock_for_send(conn: asyncpg.Connection, reminder_id: int) -> ReminderForSend | None:
     """Lock the reminder row (FOR UPDATE) and read its customer and shop."""
     row = await conn.fetchrow(
         """SELECT r.id, r.shop_id, r.customer_id, r.status, r.due_at, r.amount_paise, r.attempts,
-                  c.name AS customer_name, c.phone, c.whatsapp_opt_in, c.balance_paise,
+                  c.name AS customer_name, c.phone, c.whatsapp_opt_in, c.balance_paise, c.phone_confirmed,
                   s.name AS shop_name, s.settings AS shop_settings
              FROM reminders r
              JOIN customers c ON c.id = r.customer_id
@@ -68,6 +69,7 @@ async def lock_for_send(conn: asyncpg.Connection, reminder_id: int) -> ReminderF
         balance_paise=row["balance_paise"],
         shop_name=row["shop_name"],
         shop_settings=shop_settings.load(row["shop_settings"]),
+        phone_confirmed=row["phone_confirmed"],
     )
 
 

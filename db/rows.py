@@ -38,7 +38,7 @@ def customer(r: Record) -> Customer:
         id=r["id"], shop_id=r["shop_id"], name=r["name"], phone=r["phone"], nicknames=tuple(r["nicknames"]),
         landmark=r["landmark"], name_roman=r["name_roman"], name_devanagari=r["name_devanagari"],
         whatsapp_opt_in=r["whatsapp_opt_in"], balance_paise=r["balance_paise"], created_at=r["created_at"],
-        price_tier=r["price_tier"], email=r["email"],
+        price_tier=r["price_tier"], email=r["email"], phone_confirmed=r["phone_confirmed"],
     )
 
 

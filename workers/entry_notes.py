@@ -1,8 +1,8 @@
 """The entry-note job: tell the customer about one khata entry on WhatsApp.
 
 The entry_notes row (written with the entry) is the truth. One transaction
-claims it: a note whose customer has since opted out or whose shop switched
-notes off, or past the shop's daily WhatsApp cap, is `skipped`; without
+claims it: a note whose customer has since opted out or whose number is not
+confirmed (business.phone_confirmation), or whose shop switched notes off, or past the shop's daily WhatsApp cap, is `skipped`; without
 WhatsApp settings it goes to the local outbox and is `sent` there and then;
 otherwise it is marked `sending` and committed before the send, so a second
 job for the same note finds nothing to do. Accepted -> `sent`, rejected ->
@@ -18,7 +18,10 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from business.disputes import DISPUTE_PAYLOAD
+from business.phone_confirmation import NOTE_SKIP_REASON
 from business.shoptime import day_bounds, shop_date
+from db.phone_confirmations import customer_phone_confirmed
 from db.pool import create_pool
 from db.repos import deliveries as rows
 from telephony.whatsapp.sender import SendOutcome, TemplateMessage, WhatsAppSender
@@ -40,6 +43,7 @@ def note_message(note: rows.EntryNoteRow) -> TemplateMessage:
         language=note.shop_settings.whatsapp_template_language,
         parameters=tuple(template_text(p) for p in note.parameters),
         callback_data=f"entry_note:{note.id}",
+        button_payloads=(DISPUTE_PAYLOAD,),  # the template's "Galat hai" quick reply: a dispute
     )
 
 
@@ -62,6 +66,10 @@ async def run_entry_note(conn: asyncpg.Connection, cfg: WorkerConfig, note_id: i
             return "noop"
         if not note.shop_settings.entry_notes or not await rows.customer_still_opted_in(conn, note.customer_id):
             await rows.finish_note(conn, note.id, "skipped", error="not wanted", at=now)
+            return "skipped"
+        if not await customer_phone_confirmed(conn, note.customer_id, note.to_phone):
+            # Never confirmed by the customer or the owner (business.phone_confirmation): not sent.
+            await rows.finish_note(conn, note.id, "skipped", error=NOTE_SKIP_REASON, at=now)
             return "skipped"
         day_start = day_bounds(shop_date(now))[0]
         if await rows.whatsapp_sends_since(conn, note.shop_id, day_start) >= note.shop_settings.whatsapp_daily_limit:

@@ -31,9 +31,11 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from bot import metrics
-from business.reminders import FAIL, SKIP_PAID, Action, ReminderState, decide
+from business import phone_confirmation
+from business.reminders import FAIL, SKIP_PAID, Action, Decision, ReminderState, decide
 from business.shoptime import day_bounds, shop_date
 from db.outbox import insert_outbox
+from db.phone_confirmations import last_request, requests_since
 from db.pool import create_pool
 from db.reminder_sends import (
     ReminderForSend,
@@ -49,6 +51,7 @@ from db.reminder_sends import (
 from telephony.whatsapp.sender import SendOutcome, SendResult, TemplateMessage, WhatsAppSender
 from telephony.whatsapp.templates import reminder_message
 from workers.context import WorkerConfig, current
+from workers.phone_confirmations import ask_in_transaction, send_request
 from workers.queue import RQJobQueue
 
 log = logging.getLogger(__name__)
@@ -64,8 +67,10 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _state(r: ReminderForSend) -> ReminderState:
+def _state(r: ReminderForSend, last: phone_confirmation.LastRequest | None = None) -> ReminderState:
     return ReminderState(
+        phone_confirmed=r.phone_confirmed,
+        last_confirmation=last,
         status=r.status,
         due_at=r.due_at,
         amount_paise=r.amount_paise,
@@ -115,23 +120,28 @@ async def run_reminder(
 ) -> str:
     """The whole fire-time procedure for one reminder; returns what happened."""
     message: TemplateMessage | None = None
+    ask: tuple[int, TemplateMessage] | None = None
     async with conn.transaction():
         r = await lock_for_send(conn, reminder_id)
         if r is None:
             log.warning("reminder %s: no such reminder", reminder_id)
             return "missing"
-        decision = decide(_state(r), clock(), cfg.send_window)
+        last = None if r.phone_confirmed or not r.phone else await last_request(conn, r.customer_id, r.phone)
+        decision = decide(_state(r, last), clock(), cfg.send_window)
         action = decision.action
         if action is Action.NOOP:
             log.info("reminder %s shop %s: nothing to do (%s)", r.id, r.shop_id, decision.reason)
             return f"noop:{r.status}"
         if action is Action.POSTPONE:
             assert decision.due_at is not None
-            await postpone(conn, r.id, decision.due_at, "quiet hours: moved to next morning")
+            await postpone(conn, r.id, decision.due_at, decision.detail or "quiet hours: moved to next morning")
         elif action is Action.SKIP_PAID:
             await finish_unsent(conn, r.id, SKIP_PAID, "paid", "customer owes nothing")
         elif action is Action.FAIL:
-            await finish_unsent(conn, r.id, FAIL, decision.reason, decision.reason.replace("_", " "))
+            title = decision.detail or decision.reason.replace("_", " ")
+            await finish_unsent(conn, r.id, FAIL, decision.reason, title)
+        elif action is Action.ASK_CONFIRMATION:
+            decision, ask = await _ask_confirmation(conn, cfg, r, decision, clock())
         elif action is Action.SEND:
             amount = decision.amount_paise
             assert amount is not None
@@ -163,6 +173,9 @@ async def run_reminder(
                 log.info("reminder %s shop %s: stored in the local outbox", r.id, r.shop_id)
                 return "outbox"
     # Committed. Act on what needs Redis or the network.
+    if decision.action is Action.ASK_CONFIRMATION:
+        return await _after_ask(conn, cfg, r, decision, ask, jobs, clock)
+    action = decision.action
     if action in (Action.POSTPONE, Action.WAIT):
         assert decision.due_at is not None
         jobs.schedule_reminder(r.id, decision.due_at, fresh_id=True)
@@ -174,6 +187,43 @@ async def run_reminder(
     async with WhatsAppSender(cfg.whatsapp) as sender:
         result = await sender.send_template(message)
     return await _record(conn, cfg, r, result, clock)
+
+
+async def _ask_confirmation(
+    conn: asyncpg.Connection, cfg: WorkerConfig, r: ReminderForSend, decision: Decision, now: datetime
+) -> tuple[Decision, tuple[int, TemplateMessage] | None]:
+    """Inside the reminder's transaction: ask the customer to confirm their number (under the
+    shop's daily cap) and postpone the reminder, with the reason on its row."""
+    assert decision.due_at is not None and r.phone is not None
+    day_start = day_bounds(shop_date(now))[0]
+    used = await sends_since(conn, r.shop_id, day_start) + await requests_since(conn, r.shop_id, day_start)
+    if used >= r.shop_settings.whatsapp_daily_limit:
+        tomorrow = cfg.send_window.next_resume(day_start + timedelta(days=1))
+        await postpone(conn, r.id, tomorrow, "daily send limit: moved to the next day")
+        return replace(decision, action=Action.POSTPONE, due_at=tomorrow, reason="daily send limit"), None
+    ask = await ask_in_transaction(
+        conn, cfg, shop_id=r.shop_id, customer_id=r.customer_id, phone=r.phone, shop_name=r.shop_name,
+        settings=r.shop_settings, now=now,
+    )
+    await postpone(conn, r.id, decision.due_at, decision.detail)
+    return decision, ask
+
+
+async def _after_ask(
+    conn: asyncpg.Connection, cfg: WorkerConfig, r: ReminderForSend, decision: Decision,
+    ask: tuple[int, TemplateMessage] | None, jobs: RQJobQueue, clock: Clock,
+) -> str:
+    """Committed: send the confirmation message, then wait for the YES (or the day's end)."""
+    due = decision.due_at
+    assert due is not None
+    if ask is not None and await send_request(conn, cfg, *ask) == "not_sent":
+        due = clock() + phone_confirmation.RETRY_NOT_SENT_AFTER  # nothing reached WhatsApp: ask again soon
+        async with conn.transaction():
+            await postpone(conn, r.id, due, decision.detail)
+    jobs.schedule_reminder(r.id, due, fresh_id=True)
+    log.info("reminder %s shop %s: asked the customer to confirm their number; waits until %s",
+             r.id, r.shop_id, due.isoformat())
+    return Action.ASK_CONFIRMATION.value
 
 
 async def _record(

@@ -30,6 +30,10 @@ class CustomerChangeIn(Body):
     name_devanagari: str | None = Field(default=None, max_length=200)
     whatsapp_opt_in: bool | None = None
     email: str | None = Field(default=None, max_length=254)
+    phone_confirmed: bool | None = Field(
+        default=None, description="the owner confirms (true) or withdraws (false) the customer's number; "
+        "a changed phone is unconfirmed again",
+    )
 
 
 class NicknameIn(Body):

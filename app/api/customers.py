@@ -23,6 +23,11 @@ class CustomerIn(Body):
     landmark: str = Field(default="", max_length=200, examples=["station road"])
     name_devanagari: str = Field(default="", max_length=200)
     whatsapp_opt_in: bool = False
+    phone_confirmed: bool = Field(
+        default=False,
+        description="the owner vouches that the phone is the customer's; otherwise the customer is asked "
+        "on WhatsApp (Reply YES) before the first reminder",
+    )
     opening_balance_paise: Paise = 0
 
 
@@ -36,6 +41,7 @@ class CustomerOut(Out):
     landmark: str
     name_devanagari: str
     whatsapp_opt_in: bool
+    phone_confirmed: bool
     balance_paise: int
     created_at: Timestamp
 
@@ -80,5 +86,6 @@ async def add_customer(
         shop.id, body.name, phone=body.phone or None, nicknames=body.nicknames, landmark=body.landmark,
         name_devanagari=body.name_devanagari, whatsapp_opt_in=body.whatsapp_opt_in,
         opening_balance_paise=body.opening_balance_paise, idempotency_key=idempotency_key,
+        phone_confirmed=body.phone_confirmed,
     )
     return CustomerOut.model_validate(customer)

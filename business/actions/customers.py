@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from business import customer_history, fields, pricing, search
@@ -33,9 +34,12 @@ class CustomerActions(ActionRunner):
     async def add_customer(
         self, shop_id: int, name: str, *, phone: str | None = None, nicknames: Sequence[str] = (),
         landmark: str = "", name_devanagari: str = "", whatsapp_opt_in: bool = False,
-        opening_balance_paise: int = 0, idempotency_key: str | None = None,
+        opening_balance_paise: int = 0, idempotency_key: str | None = None, phone_confirmed: bool = False,
     ) -> Customer:
         """Add a customer (phone normalised to E.164, Indian numbers by default).
+
+        `phone_confirmed`: the owner vouches for the number (else the customer is asked on
+        WhatsApp before the first reminder; business.phone_confirmation).
 
         A non-zero opening balance posts an `opening_balance` ledger entry.
         Raises ValidationError, DuplicateCustomer (same phone in this shop).
@@ -50,7 +54,8 @@ class CustomerActions(ActionRunner):
             await load_shop(uow, shop_id)
             now = self._clock.now()
             c = await uow.customers.add(
-                shop_id=shop_id, whatsapp_opt_in=bool(whatsapp_opt_in), created_at=now, **new_fields
+                shop_id=shop_id, whatsapp_opt_in=bool(whatsapp_opt_in), created_at=now,
+                phone_confirmed=bool(phone_confirmed), **new_fields
             )
             if opening_balance_paise:
                 _, bal = await uow.ledger.post(
@@ -80,18 +85,30 @@ class CustomerActions(ActionRunner):
         self, shop_id: int, customer_id: int, *, name: str | None = None, phone: str | None = None,
         nicknames: Sequence[str] | None = None, landmark: str | None = None,
         name_devanagari: str | None = None, whatsapp_opt_in: bool | None = None, email: str | None = None,
-        via: str = "api", idempotency_key: str | None = None,
+        via: str = "api", idempotency_key: str | None = None, phone_confirmed: bool | None = None,
     ) -> Customer:
         """Change the given fields (None = unchanged; phone or email "" clears it); each field that really
         changes appends a history row (old -> new, `via` "phone"/"api"/"chat"/...).
+        A phone that really changes is unconfirmed again; `phone_confirmed=True` is the owner
+        confirming the (new) number.
         Raises CustomerNotFound, DuplicateCustomer (phone taken), ValidationError."""
         changes = customer_changes(
             name=name, phone=phone, nicknames=nicknames, landmark=landmark, name_devanagari=name_devanagari,
             whatsapp_opt_in=whatsapp_opt_in, email=email,
         )
+        at = self._clock.now()
         return await self._change_customer(
-            shop_id, customer_id, lambda _: changes, customer_history.channel(via), idempotency_key,
-            "update_customer",
+            shop_id, customer_id, lambda c: confirmation_changes(c, changes, phone_confirmed, at),
+            customer_history.channel(via), idempotency_key, "update_customer",
+        )
+
+    async def confirm_customer_phone(
+        self, shop_id: int, customer_id: int, *, via: str = "api", idempotency_key: str | None = None
+    ) -> Customer:
+        """The owner confirms the customer's number ("Rahul ka number confirm hai"): reminders may
+        go to it. Raises CustomerNotFound, ValidationError (no phone)."""
+        return await self.update_customer(
+            shop_id, customer_id, phone_confirmed=True, via=via, idempotency_key=idempotency_key
         )
 
     async def add_customer_nickname(
@@ -228,6 +245,26 @@ def customer_changes(
     if email is not None:
         changes["email"] = email_address(email)
     return changes
+
+
+def confirmation_changes(
+    before: Customer, changes: dict[str, Any], confirmed: bool | None, at: datetime
+) -> dict[str, Any]:
+    """`changes` plus what they do to the number's confirmation: a new phone resets it (the
+    customer is asked again), an explicit `confirmed` from the owner sets or clears it."""
+    out = dict(changes)
+    new_phone = out.get("phone", before.phone)
+    if "phone" in out and new_phone != before.phone:
+        out.update(phone_confirmed=False, phone_confirmed_via=None, phone_confirmed_at=None)
+    if confirmed is not None:
+        if confirmed and not new_phone:
+            raise ValidationError("a customer without a phone number has nothing to confirm", "phone_confirmed")
+        if bool(confirmed) != (out.get("phone_confirmed", before.phone_confirmed)):
+            out.update(
+                phone_confirmed=bool(confirmed), phone_confirmed_via="owner" if confirmed else None,
+                phone_confirmed_at=at if confirmed else None,
+            )
+    return out
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

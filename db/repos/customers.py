@@ -14,7 +14,7 @@ from db import rows
 
 _UPDATABLE = {
     "name", "phone", "nicknames", "landmark", "name_roman", "name_devanagari", "whatsapp_opt_in", "price_tier",
-    "email",
+    "email", "phone_confirmed", "phone_confirmed_via", "phone_confirmed_at",
 }
 
 
@@ -25,6 +25,7 @@ class PgCustomerRepository:
     async def add(
         self, *, shop_id: int, name: str, phone: str | None, nicknames: Sequence[str], landmark: str,
         name_roman: str, name_devanagari: str, whatsapp_opt_in: bool, created_at: datetime,
+        phone_confirmed: bool = False,
     ) -> Customer:
         if phone is not None:
             existing = await self._c.fetchval(
@@ -35,10 +36,13 @@ class PgCustomerRepository:
         try:
             r = await self._c.fetchrow(
                 """INSERT INTO customers (shop_id, name, phone, nicknames, landmark, name_roman,
-                                          name_devanagari, whatsapp_opt_in, created_at, updated_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *""",
+                                          name_devanagari, whatsapp_opt_in, created_at, updated_at,
+                                          phone_confirmed, phone_confirmed_via, phone_confirmed_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10,
+                           CASE WHEN $10 THEN 'owner' END, CASE WHEN $10 THEN $9::timestamptz END)
+                   RETURNING *""",
                 shop_id, name, phone, list(nicknames), landmark, name_roman, name_devanagari,
-                whatsapp_opt_in, created_at,
+                whatsapp_opt_in, created_at, phone_confirmed and phone is not None,
             )
         except asyncpg.UniqueViolationError as exc:
             raise DuplicateCustomer(phone) from exc

@@ -217,7 +217,7 @@ async def insert_outbox_for(
 ) -> str:
     """Store a document or entry-note message in the local outbox (one per row); its wamid.
     Needs a connection from `db.pool.create_pool` (jsonb codec installed)."""
-    if column not in ("document_id", "entry_note_id"):
+    if column not in ("document_id", "entry_note_id", "phone_confirmation_id"):
         raise ValueError(column)
     existing = await conn.fetchval(
         f"""INSERT INTO whatsapp_outbox

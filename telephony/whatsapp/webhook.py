@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from db.whatsapp_status import StatusEvent, record_status_event
+from telephony.whatsapp.confirm_replies import handle_confirmation_replies
 
 log = logging.getLogger(__name__)
 
@@ -134,5 +135,7 @@ async def receive(request: Request) -> Response:
         async with pool.acquire() as conn, conn.transaction():
             for event in sorted(events, key=lambda e: e.wamid):  # one lock order: no deadlocks
                 stored += await record_status_event(conn, event)
+    # Inbound messages: a customer's YES to the number-confirmation message.
+    await handle_confirmation_replies(request.app.state.pool, getattr(request.app.state, "jobs", None), payload)
     log.info("whatsapp webhook: %d status events, %d new", len(events), stored)
     return JSONResponse({"received": len(events), "stored": stored})

@@ -131,7 +131,7 @@ async def test_a_reminder_send_is_counted_by_outcome(app: FastAPI, http: httpx.A
     phone = "+9198" + "".join(secrets.choice("0123456789") for _ in range(8))
     shop, _ = await books.create_shop("Reminder Kirana", phone, None)
     cust = await books.add_customer(shop.id, "Meena", phone="+919812345678", whatsapp_opt_in=True,
-                                    opening_balance_paise=40_000)
+                                    opening_balance_paise=40_000, phone_confirmed=True)
     rid = await app.state.pool.fetchval(
         "INSERT INTO reminders (shop_id, customer_id, due_at) VALUES ($1, $2, $3) RETURNING id",
         shop.id, cust.id, datetime.now(UTC) - timedelta(seconds=1),

@@ -43,7 +43,8 @@ async def _shop(app: FastAPI) -> dict[str, str]:
 
 async def _customer(http: httpx.AsyncClient, auth: dict[str, str], name: str, paise: int) -> int:
     phone = "+9198" + "".join(secrets.choice("0123456789") for _ in range(8))
-    body = {"name": name, "phone": phone, "whatsapp_opt_in": True, "opening_balance_paise": paise}
+    body = {"name": name, "phone": phone, "whatsapp_opt_in": True, "phone_confirmed": True,
+            "opening_balance_paise": paise}
     r = await http.post("/api/customers", json=body, headers=auth)
     assert r.status_code == 201, r.text
     return int(r.json()["id"])

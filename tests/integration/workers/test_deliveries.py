@@ -38,7 +38,7 @@ async def _shop_with_rahul(books: Books, **settings: Any) -> tuple[Any, int, str
     owner = random_phone()
     shop, _key = await books.create_shop("Gupta General Store", owner, "4321", settings=settings or None)
     rahul = random_phone()
-    customer = await books.add_customer(shop.id, "Rahul", phone=rahul, whatsapp_opt_in=True)
+    customer = await books.add_customer(shop.id, "Rahul", phone=rahul, whatsapp_opt_in=True, phone_confirmed=True)
     return shop, customer.id, rahul
 
 
