@@ -221,19 +221,28 @@ def recognise_cases(cases: list[Case], recognizer: Recognizer, parse: Callable[[
     return results
 
 
-def _worker(args: tuple[list[Case], str]) -> list[Result]:
-    cases, cache_dir = args
-    recognizer = Recognizer(build_shop_model(demo_vocabulary(), Path(cache_dir)))
-    return recognise_cases(cases, recognizer, load_parser())
+def shop_recognizer(cache_dir: Path, meaning: bool = True) -> Recognizer:
+    """The demo shop's recogniser as a call builds it: n-best chosen by meaning (bot.voice.meaning)."""
+    from bot.understanding import parse
+    from bot.voice.meaning import MeaningChooser
+
+    vocabulary = demo_vocabulary()
+    chooser = MeaningChooser(vocabulary, parse) if meaning else None
+    return Recognizer(build_shop_model(vocabulary, Path(cache_dir)), chooser=chooser)
 
 
-def run(cases: list[Case], workers: int, cache_dir: Path) -> list[Result]:
+def _worker(args: tuple[list[Case], str, bool]) -> list[Result]:
+    cases, cache_dir, meaning = args
+    return recognise_cases(cases, shop_recognizer(Path(cache_dir), meaning), load_parser())
+
+
+def run(cases: list[Case], workers: int, cache_dir: Path, meaning: bool = True) -> list[Result]:
     build_shop_model(demo_vocabulary(), cache_dir)  # once, before the workers read it
     if workers <= 1:
-        return _worker((cases, str(cache_dir)))
+        return _worker((cases, str(cache_dir), meaning))
     chunks = [cases[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [r for part in pool.map(_worker, [(c, str(cache_dir)) for c in chunks]) for r in part]
+        return [r for part in pool.map(_worker, [(c, str(cache_dir), meaning) for c in chunks]) for r in part]
 
 
 def _row(label: str, rs: list[Result]) -> str:
@@ -356,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--voices", default="", help="comma-separated espeak voices (default: tuning + held-out)")
     p.add_argument("--cache-dir", default="", help="model cache (default: a temporary directory)")
     p.add_argument("--show-errors", type=int, default=0, help="print this many misrecognitions")
+    p.add_argument("--no-meaning", action="store_true", help="the best path only (before issue 16's n-best choice)")
     args = p.parse_args(argv)
 
     texts = TEST_SET[:20] if args.quick else TEST_SET
@@ -375,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shop model: built in {built_ms:.0f} ms, from the cache in {cached_ms:.1f} ms;"
               f" streamed utterance finalised {streamed_ms:.1f} ms after end of speech\n")
         started = time.perf_counter()
-        results = run(cases, args.workers, cache)
+        results = run(cases, args.workers, cache, meaning=not args.no_meaning)
         report(results, time.perf_counter() - started)
     if args.show_errors:
         print("\nmisrecognitions:")

@@ -24,8 +24,11 @@ DEFAULT_ELEVENLABS_VOICE = "21m00Tcm4TlvDq8ikWAM"
 
 def make_embedded_stt(config: VoiceConfig, vocabulary: ShopVocabulary) -> PocketsphinxSTTService:
     """The embedded recogniser, tuned to the shop's names."""
+    from bot.understanding import parse  # the n-best is chosen by what each reading means
+
     return PocketsphinxSTTService(
-        vocabulary=vocabulary, cache_dir=config.cache_dir, workers=config.stt_workers, name="EmbeddedSTT"
+        vocabulary=vocabulary, cache_dir=config.cache_dir, workers=config.stt_workers, name="EmbeddedSTT",
+        reader=parse,
     )
 
 

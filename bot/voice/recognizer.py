@@ -24,6 +24,7 @@ from bot.voice.direction import directions_disagree, money_direction
 from bot.voice.expect import YES_NO, classify
 from bot.voice.language_model import ShopModel
 from bot.voice.lexicon import model_dir
+from bot.voice.meaning import MeaningChooser
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ PAD_RMS = 12.0  # int16 units: about -69 dBFS, a quiet line rather than nothing
 # an answer gets when one of them reads as the opposite (below the conversation's confirm threshold).
 # The same n-best check on open speech for the direction of money (payment vs udhaar).
 N_BEST = 5
+# Readings the meaning chooser weighs (bot.voice.meaning); more cost A* time for little gain.
+N_BEST_MEANING = 10
 UNSURE_ANSWER = 0.3
 DIRECTION = "direction"  # Transcript.doubts: the top readings disagree on which way money moves
 
@@ -116,6 +119,7 @@ class Recognizer:
         model: ShopModel,
         cmn_prior: str = CMN_PRIOR,
         language_weight: float = LANGUAGE_WEIGHT,
+        chooser: MeaningChooser | None = None,
         **decoder_options: object,
     ):
         from pocketsphinx import Decoder
@@ -135,6 +139,7 @@ class Recognizer:
         options.update(decoder_options)
         self._decoder = Decoder(**options)
         self._cmn_prior = cmn_prior
+        self._chooser = chooser  # open speech: the n-best reading that means the most (None: the best path)
         self._model = model
         self._utt: _Utterance | None = None
         self._generation = 0
@@ -159,6 +164,11 @@ class Recognizer:
             self._decoder.add_lm_file(name, str(model.lm_path))
             self._add_searches(model, name)
             self._model = model
+
+    def set_chooser(self, chooser: MeaningChooser | None) -> None:
+        """The meaning chooser for the next utterances (after the shop's names changed)."""
+        with self._lock:
+            self._chooser = chooser
 
     def _add_searches(self, model: ShopModel, open_search: str) -> None:
         """Register the open-speech search and one search per expectation the model has."""
@@ -264,14 +274,22 @@ class Recognizer:
         words = self._words()
         confidence = sum(w.confidence for w in words) / len(words) if words else self._prob(hyp.prob)
         doubts: tuple[str, ...] = ()
+        text = hyp.hypstr.strip()
         if self._active == self._searches.get(YES_NO):
             if not self._answers_agree(hyp.hypstr):
                 confidence = min(confidence, UNSURE_ANSWER)
-        elif self._active == self._searches[None] and self._direction_doubted(hyp.hypstr):
-            confidence = min(confidence, UNSURE_ANSWER)
-            doubts = (DIRECTION,)
+        elif self._active == self._searches[None]:
+            if self._chooser is not None:
+                choice = self._chooser.choose(self._readings(text, N_BEST_MEANING))
+                if choice.rank:
+                    text, words = choice.text, ()  # the word scores were of the best path
+                # readings that would book different things: the router asks rather than books
+                confidence = min(confidence, choice.agreement)
+            if self._direction_doubted(text):
+                confidence = min(confidence, UNSURE_ANSWER)
+                doubts = (DIRECTION,)
         return Transcript(
-            text=hyp.hypstr.strip(),
+            text=text,
             confidence=round(confidence, 3),
             words=words,
             audio_s=audio_s,
@@ -279,6 +297,17 @@ class Recognizer:
             finalise_s=finished - end_of_audio,
             doubts=doubts,
         )
+
+    def _readings(self, best: str, n: int) -> list[str]:
+        """The best path, then the decoder's next distinct hypotheses (up to `n` in all)."""
+        out = [best]
+        for h in self._decoder.nbest():
+            if len(out) >= n:
+                break
+            text = h.hypstr.strip() if h is not None else ""
+            if text and text not in out:
+                out.append(text)
+        return out
 
     def _direction_doubted(self, best: str) -> bool:
         """Whether the best hypothesis says which way money moves and a close alternative says the

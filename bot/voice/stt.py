@@ -27,6 +27,7 @@ from bot.voice.audio import noise
 from bot.voice.config import ShopVocabulary
 from bot.voice.language_model import load_shop_model
 from bot.voice.listening import ListenForFrame
+from bot.voice.meaning import MeaningChooser, Reader
 from bot.voice.recognizer import PAD_RMS, Recognizer, Transcript
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class PocketsphinxSTTService(SegmentedSTTService):
         workers: int = 2,
         ttfs_p99_latency: float = EMBEDDED_TTFS_P99,
         streaming: bool = True,
+        reader: Reader | None = None,
         **kwargs: object,
     ) -> None:
         settings = STTSettings(model="pocketsphinx-en-us-shop", language=Language.EN)
@@ -80,6 +82,7 @@ class PocketsphinxSTTService(SegmentedSTTService):
             **kwargs,  # type: ignore[arg-type]
         )
         self._vocabulary = vocabulary
+        self._reader = reader  # the understanding, to choose n-best readings by meaning (bot.voice.meaning)
         self._cache_dir = Path(cache_dir)
         self._executor = recognition_pool(workers)
         self._recognizer_future: asyncio.Future[Recognizer] | None = None
@@ -104,7 +107,13 @@ class PocketsphinxSTTService(SegmentedSTTService):
 
     async def _load(self) -> Recognizer:
         model = await load_shop_model(self._vocabulary, self._cache_dir, self._executor)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, Recognizer, model)
+        chooser = self._chooser()
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, lambda: Recognizer(model, chooser=chooser)
+        )
+
+    def _chooser(self) -> MeaningChooser | None:
+        return MeaningChooser(self._vocabulary, self._reader) if self._reader is not None else None
 
     def _ensure_recognizer(self) -> asyncio.Future[Recognizer]:
         if self._recognizer_future is None:
@@ -142,6 +151,7 @@ class PocketsphinxSTTService(SegmentedSTTService):
         recognizer = await self._ensure_recognizer()
         model = await load_shop_model(vocabulary, self._cache_dir, self._executor)
         await asyncio.get_running_loop().run_in_executor(self._executor, recognizer.swap_model, model)
+        recognizer.set_chooser(self._chooser())
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         if isinstance(frame, ListenForFrame):
