@@ -106,7 +106,7 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as data_dir:
             settings = Settings(
                 _env_file=None, database_url=dsn, redis_url=REDIS_URL, data_dir=Path(data_dir),  # type: ignore[call-arg]
-                app_secret="bench-secret", rq_queue=f"bench-dash-{secrets.token_hex(3)}",  # type: ignore[arg-type]
+                app_secret="bench-secret-0123456789abcdef-0123456789", rq_queue=f"bench-dash-{secrets.token_hex(3)}",  # type: ignore[arg-type]
                 log_level="WARNING",
             )
             app = create_app(settings)
