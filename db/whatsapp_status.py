@@ -66,6 +66,12 @@ async def record_status_event(conn: asyncpg.Connection, event: StatusEvent) -> b
     hint = event.reminder_id_hint
     if row is None and hint is not None:
         row = await _attach_wamid(conn, hint, event.wamid)
+        if row is None:
+            # Another callback for this wamid attached it while we waited for the row's lock: the
+            # row now carries the wamid (READ COMMITTED: this statement sees that commit).
+            row = await conn.fetchrow(
+                "SELECT id, status FROM reminders WHERE whatsapp_message_id = $1 FOR UPDATE", event.wamid
+            )
     if row is None:
         return True  # unknown wamid: stored, linked later by mark_sent
     await conn.execute("UPDATE whatsapp_status_events SET reminder_id = $2 WHERE id = $1", inserted, row["id"])
