@@ -25,12 +25,14 @@ from typing import Any
 
 from bot.call.clock import CallClock
 from bot.call.dispatch import Dispatcher, Queued
+from bot.call.disputes import dispute_notice
 from bot.call.drafts import modifies_draft, modify_draft
 from bot.call.matching import customer_choice
 from bot.call.outcome import Outcome
+from bot.call.results import Confirm
 from bot.call.speech import Speaker
-from bot.call.state import CallState, Parsed, Waiting
-from bot.voice.expect import AMOUNT, YES_NO, classify, classify_digit
+from bot.call.state import CallState, Parsed, PendingConfirmation, Waiting
+from bot.voice.expect import AMOUNT, CUSTOMER, YES_NO, classify, classify_digit
 from business.books import Books
 
 log = logging.getLogger(__name__)
@@ -84,7 +86,15 @@ class Conversation:
         o = self._outcome("", "system")
         if self.state.needs_pin:
             return self._reply(o, "pin_prompt", name=self._greeting_name)
-        return self._reply(o, "greeting", name=self._greeting_name)
+        return await self._with_disputes(self._reply(o, "greeting", name=self._greeting_name))
+
+    async def _with_disputes(self, o: Outcome) -> Outcome:
+        """Disputed entries the owner has not heard of follow the greeting (told once each)."""
+        notice = await dispute_notice(self._books, self.state.shop_id, self._speaker, self._clock.now())
+        if notice:
+            o.reply = f"{o.reply} {notice}"
+            o.result = {**(o.result or {}), "disputes_told": True}
+        return o
 
     async def on_text(
         self, text: str, confidence: float | None, source: str = "speech", doubts: tuple[str, ...] = ()
@@ -127,12 +137,25 @@ class Conversation:
 
     def expecting(self) -> str | None:
         """What the caller's next words are likely to be: a yes/no while a read-back waits,
-        an amount after "Kitne rupaye?"."""
+        an amount after "Kitne rupaye?", a customer's name after "Kiske liye?"."""
         if self.state.pending is not None:
             return YES_NO
         if self.state.question is not None and self.state.question.missing == "amount":
             return AMOUNT
+        if self.state.question is not None and self.state.question.missing == "customer":
+            return CUSTOMER
         return None
+
+    async def restore_pending(self, waiting: list[tuple[Parsed, str]]) -> None:
+        """Rebuild a read-back saved between messages (bot.call.snapshot): each command is run
+        again as a weak one, which reads back and books nothing; its key stays the first turn's."""
+        rebuilt: list[Waiting] = []
+        for parsed, key in waiting:
+            result = await self._run.handle(parsed, key, weak=True)
+            if isinstance(result, Confirm):
+                rebuilt.append(Waiting(result, parsed, key))
+        if rebuilt:
+            self.state.pending = PendingConfirmation(rebuilt, self._run.readback(rebuilt))
 
     def on_error(self) -> Outcome:
         return self._reply(self._outcome("", "system"), "internal_error")
@@ -309,7 +332,7 @@ class Conversation:
         if check is not None and check.ok:
             st.needs_pin = False
             o.result = {"pin": "ok"}
-            return self._reply(o, "pin_ok", name=self._greeting_name)
+            return await self._with_disputes(self._reply(o, "pin_ok", name=self._greeting_name))
         st.pin_failures += 1
         o.result = {"pin": "wrong", "failures": st.pin_failures}
         if check is not None and check.locked_at(self._clock.now()):

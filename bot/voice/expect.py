@@ -11,7 +11,8 @@ import re
 
 YES_NO = "yes_no"  # a read-back waits: "haan" / "nahi"
 AMOUNT = "amount"  # "Kitne rupaye?": "teen sau"
-EXPECTATIONS = (YES_NO, AMOUNT)
+CUSTOMER = "customer"  # "Kiske liye?" / "Kiske naam?": one of the shop's customers
+EXPECTATIONS = (YES_NO, AMOUNT, CUSTOMER)
 
 _YES = {
     "haan", "han", "haa", "ha", "haanji", "ji", "yes", "yeah", "ok", "okay", "theek", "thik", "pakka",

@@ -16,18 +16,19 @@ import random
 import re
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.voice import templates as tpl
 from bot.voice.config import ShopVocabulary
-from bot.voice.expect import AMOUNT, YES_NO
+from bot.voice.expect import AMOUNT, CUSTOMER, YES_NO
 from bot.voice.lexicon import build_dictionary
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "8"  # bump when templates or dictionary rules change: invalidates caches
+MODEL_VERSION = "9"  # bump when templates or dictionary rules change: invalidates caches
 DISCOUNT_MASS = 0.1
 # In the yes/no model the answers carry this share of the sentences: "haan" wins over a
 # command word that sounds alike, while a command said instead still decodes.
@@ -162,8 +163,20 @@ def _biased(corpus: list[str], answers: list[str]) -> list[str]:
     return corpus + answers * repeat
 
 
+def customer_corpus(corpus: list[str], vocab: ShopVocabulary) -> list[str]:
+    """The shop's sentences plus its customers' names said alone or as the answer to "Kiske liye?"
+    ("Rahul", "Verma ji", "Pinky ke liye", "Suresh ka")."""
+    names = _slot_values(vocab)["c"]
+    answers = [f"{n}{tail}" for n in names for tail in ("", " ji", " ke liye", " ka", " ke naam")]
+    return _biased(corpus, answers)
+
+
 # One biased model per expectation (bot.voice.expect): file name and corpus builder.
-EXPECTATION_MODELS = {YES_NO: ("yes_no.lm", yes_no_corpus), AMOUNT: ("amount.lm", amount_corpus)}
+EXPECTATION_MODELS: dict[str, tuple[str, Callable[[list[str], ShopVocabulary], list[str]]]] = {
+    YES_NO: ("yes_no.lm", lambda corpus, _vocab: yes_no_corpus(corpus)),
+    AMOUNT: ("amount.lm", lambda corpus, _vocab: amount_corpus(corpus)),
+    CUSTOMER: ("customer.lm", customer_corpus),
+}
 
 
 def _paths(vocab: ShopVocabulary, cache_dir: Path) -> tuple[str, Path, Path, Path, Path]:
@@ -237,7 +250,7 @@ def build_shop_model(vocab: ShopVocabulary, cache_dir: Path) -> ShopModel:
             tmp.mkdir(exist_ok=True)
             (tmp / "shop.lm").write_text(_arpa(corpus), encoding="utf-8")
             for name, biased in EXPECTATION_MODELS.values():
-                (tmp / name).write_text(_arpa(biased(corpus)), encoding="utf-8")
+                (tmp / name).write_text(_arpa(biased(corpus, vocab)), encoding="utf-8")
             (tmp / "shop.dict").write_text(build_dictionary(words, english), encoding="utf-8")
             (tmp / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
             biased_files = [name for name, _ in EXPECTATION_MODELS.values()]

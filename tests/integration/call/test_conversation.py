@@ -227,3 +227,14 @@ async def test_recording_stopped_and_started_leaves_a_silent_span(pool) -> None:
     assert len(quiet) == len(audio) and quiet[:4] == audio[:4]
     assert quiet[2000 * 4:4000 * 4] == bytes(2000 * 4) and quiet[-4:] == audio[-4:]
     assert silence_spans(audio, [(500.0, None)], 8000, 2)[4000 * 4:] == bytes(4000 * 4)
+
+
+async def test_the_next_words_expected_follow_the_question_asked(pool) -> None:  # type: ignore[no-untyped-def]
+    from bot.voice.expect import AMOUNT, CUSTOMER
+
+    conv, _, _ = await conversation(pool)
+    assert conv.expecting() is None
+    await conv.on_text("2 packet milk ka bill banao", 0.95)  # "Kiske liye?"
+    assert conv.expecting() == CUSTOMER
+    await conv.on_text("Meena ne paise diye", 0.95)  # a new command drops the question: "Kitne rupaye?"
+    assert conv.expecting() == AMOUNT

@@ -92,3 +92,15 @@ def test_a_swapped_model_keeps_its_yes_no_search(voice_cache, demo_vocab: ShopVo
     bigger = ShopVocabulary.of(list(demo_vocab.customer_names) + ["Kishore"], list(demo_vocab.product_names))
     rec.swap_model(build_shop_model(bigger, voice_cache))
     assert rec.listening_for == YES_NO
+
+
+def test_listening_for_a_customer_hears_names_and_still_hears_commands(
+    voice_cache, demo_vocab: ShopVocabulary  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.voice.expect import CUSTOMER
+
+    rec = Recognizer(build_shop_model(demo_vocab, voice_cache))
+    rec.listen_for(CUSTOMER)
+    assert rec.listening_for == CUSTOMER
+    assert rec.recognize(_phone("Rahul")).text.split()[0] == "rahul"
+    assert rec.recognize(_phone("Rahul ka balance batao")).text == "rahul ka balance batao"
