@@ -169,7 +169,8 @@ async def setup_env(tmp: Path) -> Env:
         TWILIO_API_BASE_URL=f"http://127.0.0.1:{twilio_port}", LOG_LEVEL="WARNING",
     )
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-           "--port", str(app_port), "--log-level", "warning", "--ws-max-size", "1048576"]
+           "--port", str(app_port), "--log-level", "warning", "--ws-max-size", "1048576",
+           "--ws-per-message-deflate", "false"]  # as `execora serve` (app.commands.common.uvicorn_options)
     proc = start_server(cmd, env, tmp / "server.log")
     url = f"http://127.0.0.1:{app_port}"
     async with httpx.AsyncClient() as client:

@@ -58,6 +58,9 @@ def uvicorn_options(settings: Settings) -> dict[str, object]:
     proxies = ",".join(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
     return {
         "ws_max_size": WS_MAX_MESSAGE_BYTES,
+        # Media streams are base64 mu-law: compressing every 20 ms frame costs CPU (2.4% of a
+        # 10-call profile) and buys little; carriers do not ask for it.
+        "ws_per_message_deflate": False,
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or None,  # unused unless proxy_headers: nobody is trusted
         "server_header": False,
