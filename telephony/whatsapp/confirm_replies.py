@@ -35,7 +35,8 @@ class YesReply:
 
 def _answer(m: dict[str, Any]) -> str:
     kind = m.get("type")
-    body = m.get(kind) if isinstance(kind, str) and isinstance(m.get(kind), dict) else {}
+    raw = m.get(kind) if isinstance(kind, str) else None
+    body: dict[str, Any] = raw if isinstance(raw, dict) else {}
     if kind == "text":
         return str(body.get("body") or "")[:200]
     if kind == "button":
@@ -61,8 +62,8 @@ def yes_replies(payload: Any) -> list[YesReply]:
                 digits = "".join(ch for ch in str(sender or "") if ch.isdigit())
                 if not isinstance(mid, str) or not mid or not 7 <= len(digits) <= 15 or not is_yes(_answer(m)):
                     continue
-                context = m.get("context") if isinstance(m.get("context"), dict) else {}
-                ctx = context.get("id")
+                context = m.get("context")
+                ctx = context.get("id") if isinstance(context, dict) else None
                 out.append(YesReply(mid[:200], f"+{digits}", ctx[:200] if isinstance(ctx, str) and ctx else None))
     return out
 
