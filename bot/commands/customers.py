@@ -66,6 +66,7 @@ class UpdateCustomer(CustomerCommand):
     email: str | None = None
     price_tier: str | None = None
     whatsapp_opt_in: bool | None = None
+    phone_confirmed: bool | None = None  # "Rahul ka number confirm hai"
 
     @classmethod
     def from_entities(cls, e: dict[str, Any], now: datetime) -> Self:
@@ -80,7 +81,8 @@ class UpdateCustomer(CustomerCommand):
         return cls(customer=ref, phone=phone_of(e.get("phone")),
                    landmark=v.text(e.get("address")) or v.text(e.get("landmark")), nickname=v.text(e.get("nickname")),
                    new_name=new_name, name_devanagari=devanagari, email=email_of(e.get("email")),
-                   price_tier=tier_of(e), whatsapp_opt_in=v.flag(e.get("whatsapp_opt_in")))
+                   price_tier=tier_of(e), whatsapp_opt_in=v.flag(e.get("whatsapp_opt_in")),
+                   phone_confirmed=v.flag(e.get("phone_confirmed")))
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ ENTITY_SCHEMA: dict[str, dict[str, Any]] = {
     "percent": _NUM, "target_total": _NUM,
     "target": {"type": "string", "enum": ["draft", "all_drafts", "last_invoice", "invoice"]},
     "invoice_no": {"type": "integer"}, "draft_ref": {"type": "string", "enum": ["first", "second", "third"]},
-    "with_gst": _BOOL, "supply_type": {"type": "string", "enum": ["intrastate", "interstate"]},
+    "phone_confirmed": _BOOL, "with_gst": _BOOL, "supply_type": {"type": "string", "enum": ["intrastate", "interstate"]},
     "tier": {"type": "string", "enum": ["retail", "wholesale", "dealer"]},
     "price_tier": {"type": "string", "enum": ["retail", "wholesale", "dealer"]},
     "channel": {"type": "string", "enum": ["whatsapp", "sms", "email"]}, "auto_send": _BOOL,
@@ -76,7 +76,8 @@ _EXTRACTOR_KEYS: dict[str, list[str]] = {
     "draft_ref": ["draft_ref"], "email": ["email"], "stock_query": ["product", "low_stock"],
     "stock_update": ["product", "quantity", "unit", "operation", "reason"], "product_new": ["product", "price", "unit"],
     "customer_new": ["customer", "customer_hint", "phone", "opening_balance", "price_tier", "email", "address", "nickname", "gstin"],
-    "customer_fields": ["phone", "gstin", "email", "price_tier", "address", "name", "nickname"], "field": ["field"],
+    "customer_fields": ["phone", "gstin", "email", "price_tier", "address", "name", "nickname", "phone_confirmed"],
+    "field": ["field"],
     "period": ["period"], "language": ["language"], "bill_modifiers": ["with_gst", "price_tier", "payment_mode"],
 }
 

@@ -46,7 +46,7 @@ async def add_customer(cmd: AddCustomer, ctx: HandlerContext) -> Result:
 def _changes(cmd: UpdateCustomer, nicknames: tuple[str, ...]) -> dict[str, Any]:
     """The fields the caller changed, as `Books.update_customer` takes them."""
     changes: dict[str, Any] = {}
-    for field in ("phone", "landmark", "name_devanagari", "whatsapp_opt_in", "email"):
+    for field in ("phone", "landmark", "name_devanagari", "whatsapp_opt_in", "email", "phone_confirmed"):
         value = getattr(cmd, field)
         if value is not None:
             changes[field] = value

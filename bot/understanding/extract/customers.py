@@ -23,6 +23,10 @@ from bot.understanding.extract.slots import SlotExtractors
 from bot.understanding.normalize import Token
 from bot.understanding.timeexpr import TimeParser
 
+# "Rahul ka number confirm hai / sahi hai / pakka hai": the owner confirms the customer's number.
+_NUMBER_WORDS = frozenset({"number", "phone", "nambar", "mobile"})
+_CONFIRM_WORDS = frozenset({"confirm", "confirmed", "sahi", "pakka", "verified", "verify"})
+
 
 class CustomerExtractors(SlotExtractors):
     def __init__(self, data: Data, times: TimeParser) -> None:
@@ -253,6 +257,8 @@ class CustomerExtractors(SlotExtractors):
         phone = self._phone(s)
         if phone:
             out["phone"] = phone
+        elif _NUMBER_WORDS & set(norms) and _CONFIRM_WORDS & set(norms):
+            out["phone_confirmed"] = True  # "Rahul ka number confirm hai": the owner vouches for it
         for t in toks:
             if _GSTIN.match(t.roman):
                 out["gstin"] = t.roman.upper()

@@ -245,3 +245,25 @@ async def test_an_entry_note_to_an_unconfirmed_number_is_skipped_with_the_reason
         assert await run_entry_note(conn, cfg, notes[vouched.id]) == "outbox"
         error = await conn.fetchval("SELECT error FROM entry_notes WHERE id = $1", notes[unsure.id])
     assert error == rules.NOTE_SKIP_REASON
+
+
+async def test_the_owner_confirms_a_number_by_chat(pool, database_url, redis_url, tmp_path):
+    from business.books import Books
+    from business.ports import NullJobQueue
+    from db.uow import PostgresUnitOfWorkFactory
+    from tests.e2e.chat_harness import chat, chat_env, says
+
+    books = Books(PostgresUnitOfWorkFactory(pool), jobs=NullJobQueue())
+    shop, _key = await books.create_shop("Gupta General Store", _phone(), "4321")
+    rahul = await books.add_customer(shop.id, "Rahul", phone=_phone(), whatsapp_opt_in=True)
+    owner = await pool.fetchval("SELECT phone FROM shop_phones WHERE shop_id = $1", shop.id)
+    turns = await chat(owner, says("Rahul ka number confirm hai", "haan"),
+                       env=chat_env(database_url, redis_url, tmp_path / "chat-data"))
+    assert turns[-1]["action"] == "update_customer", turns
+    assert turns[-1]["result"]["changed"] == ["phone_confirmed"], turns
+    row = await pool.fetchrow("SELECT phone_confirmed, phone_confirmed_via FROM customers WHERE id = $1", rahul.id)
+    assert (row["phone_confirmed"], row["phone_confirmed_via"]) == (True, "owner")
+    via = await pool.fetchval(
+        "SELECT via FROM customer_changes WHERE customer_id = $1 AND field = 'phone_confirmed'", rahul.id
+    )
+    assert via == "phone"  # a said (or typed-as-said) turn is the phone channel
