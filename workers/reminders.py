@@ -35,7 +35,7 @@ from business import phone_confirmation
 from business.reminders import FAIL, SKIP_PAID, Action, Decision, ReminderState, decide
 from business.shoptime import day_bounds, shop_date
 from db.outbox import insert_outbox
-from db.phone_confirmations import last_request, requests_since
+from db.phone_confirmations import last_request
 from db.pool import create_pool
 from db.reminder_sends import (
     ReminderForSend,
@@ -48,6 +48,7 @@ from db.reminder_sends import (
     postpone,
     sends_since,
 )
+from db.repos.deliveries import whatsapp_sends_since
 from telephony.whatsapp.sender import SendOutcome, SendResult, TemplateMessage, WhatsAppSender
 from telephony.whatsapp.templates import reminder_message
 from workers.context import WorkerConfig, current
@@ -196,7 +197,7 @@ async def _ask_confirmation(
     shop's daily cap) and postpone the reminder, with the reason on its row."""
     assert decision.due_at is not None and r.phone is not None
     day_start = day_bounds(shop_date(now))[0]
-    used = await sends_since(conn, r.shop_id, day_start) + await requests_since(conn, r.shop_id, day_start)
+    used = await whatsapp_sends_since(conn, r.shop_id, day_start)  # everything the shop sent today
     if used >= r.shop_settings.whatsapp_daily_limit:
         tomorrow = cfg.send_window.next_resume(day_start + timedelta(days=1))
         await postpone(conn, r.id, tomorrow, "daily send limit: moved to the next day")

@@ -189,12 +189,15 @@ async def note_back_to_pending(conn: asyncpg.Connection, note_id: int, error: st
 
 async def whatsapp_sends_since(conn: asyncpg.Connection, shop_id: int, since: datetime) -> int:
     """Everything this shop handed to WhatsApp (or the outbox) since `since`: reminders, entry
-    notes and customer documents; the daily cap (`whatsapp_daily_limit`) counts these."""
+    notes, customer documents and number-confirmation messages; the daily cap
+    (`whatsapp_daily_limit`) counts these."""
     return int(await conn.fetchval(
         """SELECT (SELECT count(*) FROM reminders WHERE shop_id = $1 AND sending_at >= $2)
                 + (SELECT count(*) FROM entry_notes WHERE shop_id = $1 AND sending_at >= $2)
                 + (SELECT count(*) FROM documents WHERE shop_id = $1 AND kind = 'invoice_pdf'
-                                                   AND sent_at >= $2)""",
+                                                   AND sent_at >= $2)
+                + (SELECT count(*) FROM phone_confirmations WHERE shop_id = $1 AND requested_at >= $2
+                                                             AND status <> 'not_sent')""",
         shop_id, since,
     ))
 

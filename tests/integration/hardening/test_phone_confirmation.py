@@ -15,13 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from business import phone_confirmation as rules
 from business.reminders import SendWindow
 from db.phone_confirmations import customer_phone_confirmed
 from telephony.whatsapp.sender import WhatsAppConfig
-from telephony.whatsapp.webhook import router, sign
+from telephony.whatsapp.webhook import sign
 from tests.integration.workers.conftest import books_on, make_reminder, make_shop, reminder_row
 from tests.integration.workers.fake_whatsapp import FakeWhatsApp
 from workers.context import WorkerConfig
@@ -59,13 +58,17 @@ def cfg(database_url: str, redis_url: str, jobs: RQJobQueue, fake_whatsapp: Fake
 
 
 @pytest.fixture
-async def client(pool: Any, settings: Any, jobs: RQJobQueue) -> AsyncIterator[httpx.AsyncClient]:
-    app = FastAPI()
-    app.state.settings = settings.model_copy(update={"whatsapp_app_secret": SECRET})
-    app.state.pool = pool
-    app.state.jobs = jobs
-    app.include_router(router)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+async def client(settings: Any, jobs: RQJobQueue) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole app (its lifespan opens the pool, Redis and the job queue on `jobs`' queue)."""
+    from pydantic import SecretStr
+
+    from app.main import create_app
+
+    app = create_app(settings.model_copy(update={"rq_queue": jobs.queue.name,
+                                                 "whatsapp_app_secret": SecretStr(SECRET)}))
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as c:
         yield c
 
 
