@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from business.actions.customers import CustomerActions
 from business.actions.deliveries import DeliveryActions
+from business.actions.disputes import DisputeActions
 from business.actions.documents import DocumentActions
 from business.actions.invoices import InvoiceActions, ItemLike
 from business.actions.ledger import LedgerActions
@@ -28,6 +29,6 @@ __all__ = ["Books", "ItemLike", "QuantityLike"]
 
 class Books(
     ShopActions, CustomerActions, ProductActions, InvoiceActions, LedgerActions, ReminderActions, ReportActions,
-    DocumentActions, DeliveryActions,
+    DocumentActions, DeliveryActions, DisputeActions,
 ):
     """The shop's books. Build once per process: `Books(PostgresUnitOfWorkFactory(pool), jobs=...)`."""

@@ -17,6 +17,7 @@ from business.ports import UnitOfWorkFactory
 from db.repos.customer_changes import PgCustomerChangeRepository
 from db.repos.customers import PgCustomerRepository
 from db.repos.deliveries import PgDocumentRepository, PgEntryNoteRepository
+from db.repos.disputes import PgDisputeRepository
 from db.repos.idempotency import PgIdempotencyRepository
 from db.repos.invoices import PgInvoiceRepository
 from db.repos.ledger import PgLedgerRepository, PgPaymentRepository
@@ -44,6 +45,7 @@ class PostgresUnitOfWork:
     owner_notices: PgOwnerNoticeRepository
     documents: PgDocumentRepository
     entry_notes: PgEntryNoteRepository
+    disputes: PgDisputeRepository
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -75,6 +77,7 @@ class PostgresUnitOfWork:
         self.owner_notices = PgOwnerNoticeRepository(c)
         self.documents = PgDocumentRepository(c)
         self.entry_notes = PgEntryNoteRepository(c)
+        self.disputes = PgDisputeRepository(c)
         return self
 
     async def __aexit__(

@@ -13,6 +13,7 @@ from datetime import datetime
 import asyncpg
 
 from business import reminders as rules
+from db.delivery_status import advance_delivery_row
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ async def record_status_event(conn: asyncpg.Connection, event: StatusEvent) -> b
             row = await conn.fetchrow(
                 "SELECT id, status FROM reminders WHERE whatsapp_message_id = $1 FOR UPDATE", event.wamid
             )
+    if row is None and hint is None and await advance_delivery_row(conn, event) is not None:
+        return True  # a document or an entry note (document:<id> / entry_note:<id>)
     if row is None:
         return True  # unknown wamid: stored, linked later by mark_sent
     await conn.execute("UPDATE whatsapp_status_events SET reminder_id = $2 WHERE id = $1", inserted, row["id"])

@@ -28,9 +28,12 @@ class TextSession:
     async def greet(self) -> CallTurn:
         return await self._record(await self._conversation.greet(), None)
 
-    async def say(self, text: str) -> CallTurn:
-        outcome = await self._conversation.on_text(text, TYPED_CONFIDENCE, source="text")
-        return await self._record(outcome, TYPED_CONFIDENCE)
+    async def say(
+        self, text: str, *, confidence: float = TYPED_CONFIDENCE, source: str = "text", doubts: tuple[str, ...] = ()
+    ) -> CallTurn:
+        """Typed text is sure; a recognised voice note (WhatsApp) passes its own confidence."""
+        outcome = await self._conversation.on_text(text, confidence, source=source, doubts=doubts)
+        return await self._record(outcome, confidence)
 
     async def press(self, digit: str) -> CallTurn | None:
         """A keyed digit (1 = yes, 2 = no, a choice); None when it means nothing now."""

@@ -21,7 +21,7 @@ import functools
 import logging
 import ssl
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -58,6 +58,8 @@ class TemplateMessage:
     language: str
     parameters: tuple[str, ...]
     callback_data: str = ""
+    # Payloads of the template's quick-reply buttons, in order (they come back as `button.payload`).
+    button_payloads: tuple[str, ...] = ()
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -76,9 +78,23 @@ class TemplateMessage:
                 ],
             },
         }
+        for index, button in enumerate(self.button_payloads):
+            body["template"]["components"].append({
+                "type": "button", "sub_type": "quick_reply", "index": str(index),
+                "parameters": [{"type": "payload", "payload": button}],
+            })
         if self.callback_data:
             body["biz_opaque_callback_data"] = self.callback_data
         return body
+
+
+class OutgoingMessage(Protocol):
+    """Any message body the API takes (a template, a free-form text): `to` and its JSON."""
+
+    @property
+    def to(self) -> str: ...
+
+    def payload(self) -> dict[str, Any]: ...
 
 
 class SendOutcome(enum.StrEnum):
@@ -183,7 +199,7 @@ class WhatsAppSender:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def send_template(self, message: TemplateMessage) -> SendResult:
+    async def send_template(self, message: TemplateMessage | OutgoingMessage) -> SendResult:
         """POST one template message; never raises for network or API errors."""
         headers = {"Authorization": f"Bearer {self._config.access_token}"}
         try:

@@ -18,11 +18,14 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from db.whatsapp_status import StatusEvent, record_status_event
 from telephony.whatsapp.confirm_replies import handle_confirmation_replies
+from telephony.whatsapp.inbound import parse_messages
+from telephony.whatsapp.inbound_routes import route_messages
+from telephony.whatsapp.owner_wiring import owner_channel
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +118,9 @@ async def verify(request: Request) -> Response:
 
 
 @router.post("/whatsapp/webhook")
-async def receive(request: Request) -> Response:
-    """Status callbacks: authenticate, store each (wamid, status) once, answer 200."""
+async def receive(request: Request, background: BackgroundTasks) -> Response:
+    """Status callbacks and inbound messages: authenticate, store each (wamid, status) once,
+    store disputes, hand owners' messages to a background task (telephony.whatsapp.inbound_routes), 200."""
     body = await request.body()
     secret = _secret(request.app.state.settings, "whatsapp_app_secret")
     if not signature_ok(body, request.headers.get(SIGNATURE_HEADER), secret):
@@ -138,4 +142,10 @@ async def receive(request: Request) -> Response:
     # Inbound messages: a customer's YES to the number-confirmation message.
     await handle_confirmation_replies(request.app.state.pool, getattr(request.app.state, "jobs", None), payload)
     log.info("whatsapp webhook: %d status events, %d new", len(events), stored)
-    return JSONResponse({"received": len(events), "stored": stored})
+    answer: dict[str, Any] = {"received": len(events), "stored": stored}
+    messages = parse_messages(payload)
+    if messages:
+        channel = owner_channel(request.app.state)
+        routed = await route_messages(channel.pool, channel.books, messages, background.add_task, channel.handle)
+        answer["messages"] = vars(routed)
+    return JSONResponse(answer)

@@ -31,6 +31,7 @@ class FakeWhatsApp:
         self.lock = threading.Lock()
         self.request_count = 0
         self.media: dict[str, dict[str, Any]] = {}
+        self.downloads: dict[str, bytes] = {}  # media the "customer" sent us, by media id
         self._tag = secrets.token_hex(4)
         fake = self
 
@@ -70,6 +71,27 @@ class FakeWhatsApp:
                     self._answer(500, {"error": {"code": 1, "message": "internal"}})
                 else:
                     self._answer(400, {"error": {"code": 132001, "message": "Template name does not exist"}})
+
+            def do_GET(self) -> None:
+                """Media download as the Cloud API does it: `GET /{version}/{media-id}` -> {url, ...},
+                then `GET url` (bearer token required) -> the bytes. `downloads[id]` holds what exists."""
+                if self.headers.get("Authorization") != "Bearer test-token":
+                    self._answer(401, {"error": {"code": 190, "message": "Invalid OAuth access token"}})
+                    return
+                tail = self.path.rstrip("/").rsplit("/", 1)[-1]
+                data = fake.downloads.get(tail)
+                if data is None:
+                    self._answer(404, {"error": {"code": 100, "message": "Unsupported get request"}})
+                    return
+                if self.path.startswith("/download/"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "audio/ogg")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                self._answer(200, {"messaging_product": "whatsapp", "url": f"{fake.base_url}/download/{tail}",
+                                   "mime_type": "audio/ogg; codecs=opus", "file_size": len(data), "id": tail})
 
             def _media(self, raw: bytes) -> None:
                 head = f"Content-Type: {self.headers.get('Content-Type')}\r\n\r\n".encode()
