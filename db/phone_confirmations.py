@@ -56,15 +56,6 @@ async def finish_request(
     )
 
 
-async def requests_since(conn: asyncpg.Connection, shop_id: int, since: datetime) -> int:
-    """Confirmation messages this shop sent since `since` (they count against the daily cap)."""
-    return int(await conn.fetchval(
-        "SELECT count(*) FROM phone_confirmations WHERE shop_id = $1 AND requested_at >= $2 "
-        "AND status <> 'not_sent'",
-        shop_id, since,
-    ))
-
-
 async def customer_phone_confirmed(conn: asyncpg.Connection, customer_id: int, phone: str) -> bool:
     """True when the customer's number is confirmed and is still `phone`."""
     return bool(await conn.fetchval(
