@@ -23,7 +23,7 @@ _DISPUTE_RE = re.compile(
     r"(ye |yeh |ya )?(entry |bill |amount )?(galat|glt|galt|wrong|incorrect|not mine|"
     r"mera nahi|meri nahi|mera nahin|meri nahin|nahi mera|maine nahi liya|maine nahi diya|"
     r"गलत|ग़लत|मेरा नहीं|मेरी नहीं)"
-    r"( hai| he| h| ha| entry| bill| amount| hai ji| hai bhai)?( ye| yeh)?",
+    r"( hai| he| h| ha| entry| bill| amount| hai ji| hai bhai| है| हैं)?( ye| yeh)?",
 )
 
 

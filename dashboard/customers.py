@@ -12,6 +12,7 @@ from business.errors import CustomerNotFound
 from business.models import Statement
 from dashboard import web
 from db.dashboard_queries import turns_for_customer
+from db.repos.disputes import disputes_for_customer
 
 router = APIRouter()
 
@@ -72,5 +73,7 @@ async def khata_page(request: Request, customer_id: int) -> Response:
         return web.not_found(request, viewer, "customer")
     async with request.app.state.pool.acquire() as conn:
         turns = await turns_for_customer(conn, viewer.shop.id, customer_id)
+        disputes = await disputes_for_customer(conn, viewer.shop.id, customer_id)
     return web.page(request, "khata.html", viewer, statement=statement, links=entry_links(statement, turns),
-                    lines=list(reversed(statement.lines)))
+                    lines=list(reversed(statement.lines)), disputes=disputes,
+                    disputed={d.ledger_entry_id for d in disputes})
