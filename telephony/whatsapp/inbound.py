@@ -37,13 +37,17 @@ def _str(value: Any, limit: int = 4096) -> str:
     return str(value)[:limit] if isinstance(value, str | int) else ""
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _message(m: dict[str, Any]) -> InboundMessage | None:
     message_id, sender, mtype = _str(m.get("id"), 200), _str(m.get("from"), 20), _str(m.get("type"), 40)
     if not message_id or not sender:
         return None
-    context = m.get("context") if isinstance(m.get("context"), dict) else {}
+    context = _dict(m.get("context"))
     base: dict[str, Any] = {"message_id": message_id, "from_phone": sender, "context_id": _str(context.get("id"), 200)}
-    body = m.get(mtype) if isinstance(m.get(mtype), dict) else {}
+    body = _dict(m.get(mtype))
     if mtype == "text":
         return InboundMessage(kind=TEXT, text=_str(body.get("body")), **base)
     if mtype == "button":
