@@ -121,3 +121,25 @@ async def confirm_from_reply(
         shop_id=req["shop_id"], customer_id=req["customer_id"], request_id=req["id"],
         reminder_ids=tuple(r["id"] for r in rows),
     )
+
+
+async def confirmation_failed(
+    conn: asyncpg.Connection, *, request_id: int | None, wamid: str, error: str | None
+) -> tuple[int, ...]:
+    """WhatsApp reports the confirmation message `failed` (not on WhatsApp, blocked, ...): the
+    request is failed, and the reminders waiting for its answer become due now, so they fail
+    with that reason today instead of after a day. Returns those reminders."""
+    req = await conn.fetchrow(
+        """UPDATE phone_confirmations SET status = 'failed', error = COALESCE($3, error)
+            WHERE (id = $1 OR wamid = $2) AND status IN ('sending', 'sent', 'unknown')
+        RETURNING customer_id""",
+        request_id, wamid, error,
+    )
+    if req is None:
+        return ()
+    rows = await conn.fetch(
+        """UPDATE reminders SET due_at = now(), updated_at = now()
+            WHERE customer_id = $1 AND status = $2 AND last_error = $3 RETURNING id""",
+        req["customer_id"], reminder_rules.POSTPONE.to, rules.WAITING_REASON,
+    )
+    return tuple(r["id"] for r in rows)

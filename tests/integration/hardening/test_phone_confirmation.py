@@ -270,3 +270,26 @@ async def test_the_owner_confirms_a_number_by_chat(pool, database_url, redis_url
         "SELECT via FROM customer_changes WHERE customer_id = $1 AND field = 'phone_confirmed'", rahul.id
     )
     assert via == "phone"  # a said (or typed-as-said) turn is the phone channel
+
+
+async def test_an_undeliverable_confirmation_fails_the_waiting_reminder_at_once(pool, cfg, jobs, fake_whatsapp, client):
+    phone = _phone()
+    async with pool.acquire() as conn:
+        shop = await make_shop(conn)
+        cust = await _unconfirmed(conn, shop, phone)
+        rid = await make_reminder(conn, shop, cust, datetime.now(UTC))
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "ask_confirmation"
+        req = await conn.fetchrow("SELECT id, wamid FROM phone_confirmations WHERE customer_id = $1", cust)
+    status = {"id": req["wamid"], "status": "failed", "timestamp": "1700000000", "recipient_id": phone.lstrip("+"),
+              "biz_opaque_callback_data": f"phone_confirmation:{req['id']}",
+              "errors": [{"code": 131026, "title": "Message undeliverable"}]}
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        {"field": "messages", "value": {"messaging_product": "whatsapp", "statuses": [status]}}]}]}).encode()
+    await _post(client, body)
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT status FROM phone_confirmations WHERE id = $1", req["id"]) == "failed"
+        assert (await reminder_row(conn, rid))["due_at"] <= datetime.now(UTC)
+        assert await run_reminder(conn, cfg, rid, jobs=jobs) == "fail"
+        row = await reminder_row(conn, rid)
+    assert (row["status"], row["error_title"]) == ("failed", rules.UNDELIVERABLE_TITLE)
+    assert fake_whatsapp.for_reminder(rid) == []
