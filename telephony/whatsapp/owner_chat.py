@@ -35,6 +35,7 @@ from business.books import Books
 from business.models import CallerShop
 from business.turns import CallTurn
 from db import calls as call_rows
+from db.message_sessions import MESSAGE_SESSION, touch_session_call
 from telephony.call_store import PostgresCallStore
 from telephony.whatsapp.inbound import AUDIO, BUTTON, TEXT, InboundMessage
 from telephony.whatsapp.sender import SendOutcome, WhatsAppConfig, WhatsAppSender, mask_phone
@@ -112,10 +113,12 @@ class OwnerChannel:
             reply = str(self.render("repeat_please", conversation.state.language))  # nothing heard / meant
         if session.ended:
             await self.redis.delete(state_key)
-            await session.close()
         else:
             await self.redis.set(state_key, json.dumps(take(conversation, session.call_sid), default=str),
                                  ex=SESSION_TTL_S)
+        async with self.pool.acquire() as conn:
+            await touch_session_call(conn, session.call_sid,
+                                     ended_reason="caller_hung_up" if session.ended else MESSAGE_SESSION)
         return reply, conversation.state.pending is not None, conversation.state.language
 
     def _conversation(self, caller: CallerShop, call_sid: str, language: str, turn_no: int) -> Conversation:

@@ -191,8 +191,16 @@ async def test_an_owner_text_command_books_and_is_answered_on_whatsapp(
                         context="wamid.whatever")
     assert await _payments(pool, rahul_id) == [-20_000, -900_000]
     assert _to(fake_whatsapp, owner)[-1]["type"] == "text"
-    calls = await pool.fetch("SELECT channel, shop_id FROM calls WHERE from_phone = $1", owner)
-    assert [(c["channel"], c["shop_id"]) for c in calls] == [("whatsapp", shop.id)]  # one session
+    calls = await pool.fetch("SELECT channel, shop_id, status, ended_reason FROM calls WHERE from_phone = $1", owner)
+    assert [tuple(c) for c in calls] == [("whatsapp", shop.id, "completed", "message_session")]  # one session
+    turns = await pool.fetchval(
+        "SELECT count(*) FROM call_turns t JOIN calls c ON c.id = t.call_id WHERE c.from_phone = $1", owner)
+    assert turns == 4  # the greeting, then one turn per message (the replayed one ran nothing)
+    # "bas" ends the session: the next message starts a new one.
+    await meta.message(owner, "text", {"body": "bas"})
+    assert await pool.fetchval("SELECT ended_reason FROM calls WHERE from_phone = $1", owner) == "caller_hung_up"
+    await meta.message(owner, "text", {"body": "Rahul ka balance batao"})
+    assert await pool.fetchval("SELECT count(*) FROM calls WHERE from_phone = $1", owner) == 2
 
 
 async def test_an_owner_voice_note_books_a_payment(
@@ -243,3 +251,30 @@ async def test_a_message_from_an_unknown_number_books_and_sends_nothing(
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=meta.app), base_url="http://t") as c:
         forged = await c.post("/whatsapp/webhook", content=raw, headers={"X-Hub-Signature-256": "sha256=00"})
     assert forged.status_code == 403
+
+
+async def test_document_status_callbacks_move_the_document_forward(
+    pool: asyncpg.Pool, settings: Any, redis: aioredis.Redis, books: Books, fake_whatsapp: Any,
+) -> None:
+    from business.documents.period import Month
+
+    shop, owner, _, _ = await _shop(books, entry_notes=False)
+    sent = await books.send_report_document(shop.id, "gst_csv", Month(2026, 3))
+    lost = await books.send_report_document(shop.id, "pnl_pdf", Month(2026, 3))
+    async with pool.acquire() as conn:  # as the document job leaves them: accepted, and answer lost
+        await conn.execute("UPDATE documents SET status = 'sent', wamid = 'wamid.doc-s1' WHERE id = $1",
+                           sent.document_id)
+        await conn.execute("UPDATE documents SET status = 'unknown' WHERE id = $1", lost.document_id)
+    meta = Meta(_app(pool, settings, redis, books, fake_whatsapp))
+
+    def st(wamid: str, status: str, tag: str) -> dict[str, Any]:
+        return {"id": wamid, "status": status, "timestamp": "1700000000", "recipient_id": owner.lstrip("+"),
+                "biz_opaque_callback_data": tag}
+
+    for status in ("read", "delivered", "failed"):  # out of order and a late failure: read stays
+        await meta.post(_envelope({"statuses": [st("wamid.doc-s1", status, f"document:{sent.document_id}")]}))
+    await meta.post(_envelope({"statuses": [st("wamid.doc-l1", "delivered", f"document:{lost.document_id}")]}))
+    rows = {r["id"]: r for r in await pool.fetch(
+        "SELECT id, status, wamid, read_at, delivered_at FROM documents WHERE shop_id = $1", shop.id)}
+    assert rows[sent.document_id]["status"] == "read" and rows[sent.document_id]["read_at"] is not None
+    assert (rows[lost.document_id]["status"], rows[lost.document_id]["wamid"]) == ("delivered", "wamid.doc-l1")
