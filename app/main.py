@@ -31,6 +31,7 @@ from app.carriers import carrier_configs
 from app.local_secrets import with_local_secrets
 from app.resources import close_resources, open_resources
 from app.settings import Settings, load_settings
+from app.sip_listener import start_sip, stop_sip
 from app.worker_header import WorkerHeaderMiddleware
 from dashboard.routes import router as dashboard_router
 from telephony.exotel.stream import router as exotel_router
@@ -73,10 +74,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.twilio = twilio_config(settings)
         app.state.exotel, app.state.plivo = carrier_configs(settings, app.state.twilio)
         app.state.resources = res
+        app.state.sip = await start_sip(app.state, settings)  # SIP_LISTEN set: answer INVITEs (one process binds)
         log.info("app resources open")
         try:
             yield
         finally:
+            await stop_sip(app.state.sip)
             await app.state.twilio.understanding.aclose()
             await close_resources(res)
             log.info("app resources closed")

@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     plivo_auth_token: SecretStr = SecretStr("")
     plivo_api_base_url: str = "https://api.plivo.com"
 
+    # --- Direct SIP (a PBX / SIP trunk; unset SIP_LISTEN: off) --------------
+    sip_listen: str = ""  # udp:0.0.0.0:5060
+    sip_trusted_peers: str = ""  # CIDRs of the trunk/PBX, comma-separated
+    sip_username: str = ""  # digest auth for peers not in SIP_TRUSTED_PEERS
+    sip_password: SecretStr = SecretStr("")
+    sip_rtp_ports: str = "40000-40999"
+    sip_public_address: str = ""  # the address in SDP/Contact behind NAT
+
     # --- speech --------------------------------------------------------------
     deepgram_api_key: SecretStr = SecretStr("")
     deepgram_base_url: str = ""
