@@ -66,6 +66,7 @@ class Conversation:
         greeting_name: str,
         book_confidence: float = 0.9,
         confirm_confidence: float = 0.5,
+        tell_disputes: bool = True,
     ) -> None:
         self._books = books
         self._parse = parse
@@ -77,6 +78,8 @@ class Conversation:
         self._book_confidence = book_confidence
         # A spoken "haan" heard below this confidence is asked again (noise must not confirm a booking).
         self._confirm_confidence = confirm_confidence
+        # The owner hears of disputed entries after the greeting (staff do not: told once, to the owner).
+        self._tell_disputes = tell_disputes
         self._run = Dispatcher(books=books, state=state, speaker=speaker, clock=clock, call_sid=call_sid,
                                greeting_name=greeting_name)
 
@@ -90,6 +93,8 @@ class Conversation:
 
     async def _with_disputes(self, o: Outcome) -> Outcome:
         """Disputed entries the owner has not heard of follow the greeting (told once each)."""
+        if not self._tell_disputes:
+            return o
         notice = await dispute_notice(self._books, self.state.shop_id, self._speaker, self._clock.now())
         if notice:
             o.reply = f"{o.reply} {notice}"

@@ -50,4 +50,5 @@ def new_conversation(
         clock=clock,
         greeting_name=greeting_name(caller),
         book_confidence=book_confidence,
+        tell_disputes=caller.role == "owner",
     )

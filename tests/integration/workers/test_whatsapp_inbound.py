@@ -149,7 +149,13 @@ async def test_a_customer_disputes_an_entry_note_and_the_owner_hears_it_once(
         (entry_id, "wamid.dispute1", None)]
     assert _to(fake_whatsapp, rahul) == [note_msg["body"]]  # the customer gets no chat reply
 
-    # The owner's next conversation (a WhatsApp text) starts with it, once.
+    # Staff writing first are not told (it is the owner's to hear) ...
+    staff = random_phone()
+    await books.add_shop_phone(shop.id, staff, role="staff")
+    await meta.message(staff, "text", {"body": "Rahul ka balance batao"})
+    [staff_reply] = _to(fake_whatsapp, staff)
+    assert "sawaal" not in _text_of(staff_reply) and "teen sau" in _text_of(staff_reply).lower(), staff_reply
+    # ... the owner's next conversation (a WhatsApp text) starts with it, once.
     await meta.message(owner, "text", {"body": "Rahul ka balance batao"})
     [reply] = _to(fake_whatsapp, owner)
     assert "Rahul ne aaj wali entry par sawaal uthaya hai" in _text_of(reply), reply
