@@ -284,3 +284,14 @@ async def test_document_status_callbacks_move_the_document_forward(
         "SELECT id, status, wamid, read_at, delivered_at FROM documents WHERE shop_id = $1", shop.id)}
     assert rows[sent.document_id]["status"] == "read" and rows[sent.document_id]["read_at"] is not None
     assert (rows[lost.document_id]["status"], rows[lost.document_id]["wamid"]) == ("delivered", "wamid.doc-l1")
+
+
+async def test_a_question_is_answered_in_the_next_message_to_another_process(
+    pool: asyncpg.Pool, settings: Any, redis: aioredis.Redis, books: Books, fake_whatsapp: Any,
+) -> None:
+    shop, owner, rahul_id, _ = await _shop(books, entry_notes=False)
+    await Meta(_app(pool, settings, redis, books, fake_whatsapp)).message(owner, "text", {"body": "Rahul ne paise diye"})
+    asked = _text_of(_to(fake_whatsapp, owner)[-1])
+    assert "kitne" in asked.lower(), asked
+    await Meta(_app(pool, settings, redis, books, fake_whatsapp)).message(owner, "text", {"body": "teen sau"})
+    assert await _payments(pool, rahul_id) == [-30_000], _to(fake_whatsapp, owner)
