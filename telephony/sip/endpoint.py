@@ -110,11 +110,14 @@ def _respond(call: pj.Call, code: int, reason: str = "", headers: dict[str, str]
     op.statusCode = code
     if reason:
         op.reason = reason
-    for name, value in (headers or {}).items():
-        h = pj.SipHeader()
-        h.hName, h.hValue = name, value
-        op.txOption.headers.append(h)
-    if code < 300:
+    if headers:
+        extra = pj.SipHeaderVector()  # assigned whole: SWIG hands out a copy of the member vector
+        for name, value in headers.items():
+            h = pj.SipHeader()
+            h.hName, h.hValue = name, value
+            extra.append(h)
+        op.txOption.headers = extra
+    if code < 300 or headers:  # a 401 goes out through answer: pjsua's hangup drops extra headers
         call.answer(op)
     else:
         call.hangup(op)

@@ -126,3 +126,19 @@ async def test_hanging_up_mid_command_leaves_the_books_consistent(server: Runnin
     assert stock == moves, "cached stock equals the sum of its moves"
     row, _ = await call_rows(pool, call_sid)
     assert row["ended_reason"] == "caller" and row["status"] == "completed", dict(row)
+
+
+async def test_options_is_answered_and_a_cancelled_invite_closes_its_row(server: RunningServer, pool,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path) -> None:
+    options = await run_sipp("options.xml", _target(server), cwd=tmp_path, callid="options-" + secrets.token_hex(6),
+                             keys={})
+    assert options.rc == 0, options.output
+    shop = await create_demo_shop(pool)
+    callid = "cancel-" + secrets.token_hex(6)
+    run = await run_sipp("cancel.xml", _target(server), cwd=tmp_path, callid=callid,
+                         keys={"caller": shop.owner_phone})
+    assert run.rc == 0, run.output  # 200 for the CANCEL, 487 for the INVITE
+    call_sid = call_sid_for(f"{callid}-1")
+    assert await wait_until(lambda: _ended(pool, call_sid), 10)
+    row, turns = await call_rows(pool, call_sid)
+    assert row["status"] == "canceled" and not turns, dict(row)

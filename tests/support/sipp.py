@@ -43,7 +43,7 @@ class SippRun:
 
 async def run_sipp(scenario: str, target: str, *, cwd: Path, callid: str, keys: dict[str, str], local_ip: str = "127.0.0.1",
                    calls: int = 1, limit: int = 1, rate: float = 1.0, timeout_s: int = 120,
-                   pause_ms: int = 1000) -> SippRun:
+                   pause_ms: int = 1000, extra: tuple[str, ...] = ()) -> SippRun:
     """Run `scenario` (a file in tests/e2e/sip) `calls` times, at most `limit` at once, `rate` new calls/s;
     call n has the SIP Call-ID `{callid}-n`."""
     stats_file = cwd / f"stats-{free_udp_port()}.csv"
@@ -53,6 +53,7 @@ async def run_sipp(scenario: str, target: str, *, cwd: Path, callid: str, keys: 
             "-fd", "1", "-d", str(pause_ms), "-trace_err", "-error_file", str(stats_file.with_suffix(".err"))]
     for key, value in keys.items():
         args += ["-key", key, value]
+    args += list(extra)
     proc = await asyncio.create_subprocess_exec(*args, cwd=cwd, stdin=asyncio.subprocess.DEVNULL,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), timeout_s + 30)
