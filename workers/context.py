@@ -37,6 +37,8 @@ class WorkerConfig:
     sweep_grace_s: float = 30.0
     # Send attempts per reminder when nothing could be sent (connection refused, 429, 5xx).
     max_send_attempts: int = 5
+    # An upload job "started" this long ago was left by a killed worker (longer than RQ lets one run).
+    upload_stale_after_s: float = 660.0
 
 
 _config: WorkerConfig | None = None

@@ -37,9 +37,18 @@ SEND_ENTRY_NOTE = "workers.entry_notes.send_entry_note"
 REMINDER_RETRY_INTERVALS = [10, 30, 120, 600]
 UPLOAD_RETRY_INTERVALS = [10, 30, 120, 600, 1800]
 JOB_TIMEOUT_S = 120
+UPLOAD_TIMEOUT_S = 600  # an upload running longer than this is killed by RQ
 RESULT_TTL_S = 24 * 3600
 FAILURE_TTL_S = 7 * 24 * 3600
 _ALIVE = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+
+
+def _abandoned(job: Job, stale_after_s: float | None) -> bool:
+    """Started longer ago than any run may last (its worker died without telling Redis)."""
+    if stale_after_s is None or job.get_status(refresh=False) != JobStatus.STARTED or job.started_at is None:
+        return False
+    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - started).total_seconds() > stale_after_s
 
 
 def reminder_job_id(reminder_id: int) -> str:
@@ -130,18 +139,25 @@ class RQJobQueue:
         return False
 
     # --- recordings ----------------------------------------------------------
-    def enqueue_recording_upload(self, call_id: int) -> None:
-        """Upload a finished call's recording (retried with backoff; idempotent)."""
+    def enqueue_recording_upload(self, call_id: int, *, stale_after_s: float | None = None) -> None:
+        """Upload a finished call's recording (retried with backoff; idempotent).
+
+        A job still "started" for longer than `stale_after_s` belongs to a worker that was
+        killed mid-upload (RQ keeps it "started" until it expires it): a fresh job replaces it;
+        the call row decides, so a second upload of the same recording does nothing."""
         job_id = recording_job_id(call_id)
         existing = self._job(job_id)
         if existing is not None and existing.get_status(refresh=False) in _ALIVE:
-            return
+            if not _abandoned(existing, stale_after_s):
+                return
+            job_id = f"{job_id}-{int(time.time() * 1000)}"
+            log.warning("call %s: upload job %s abandoned by a dead worker; enqueued again", call_id, existing.id)
         self.queue.enqueue(
             UPLOAD_RECORDING,
             call_id,
             job_id=job_id,
             retry=Retry(max=len(UPLOAD_RETRY_INTERVALS), interval=UPLOAD_RETRY_INTERVALS),
-            job_timeout=600,
+            job_timeout=UPLOAD_TIMEOUT_S,
             result_ttl=RESULT_TTL_S,
             failure_ttl=FAILURE_TTL_S,
         )

@@ -74,7 +74,7 @@ async def run_sweep(
     uploads = 0
     if cfg.s3.enabled:
         for call_id in await pending_uploads(conn, now - timedelta(minutes=UPLOAD_GRACE_MIN)):
-            jobs.enqueue_recording_upload(call_id)
+            jobs.enqueue_recording_upload(call_id, stale_after_s=cfg.upload_stale_after_s)
             uploads += 1
     notices = await pending_before(conn, now - timedelta(minutes=NOTICE_GRACE_MIN))
     for notice_id in notices:
