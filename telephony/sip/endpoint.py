@@ -35,6 +35,10 @@ from telephony.sip.identity import caller_number, header_value, user_part
 
 log = logging.getLogger(__name__)
 POLL_MS = 10
+# PJSUA's own ceiling on calls at once (past it PJSIP answers 486 Busy Here itself). The
+# pjsua2-python 2.15.1 wheel is built with PJSUA_MAX_CALLS = 4, which clamps this: 4 SIP calls
+# at once per process (MAX_CONCURRENT_CALLS still applies to all carriers together).
+MAX_CALLS = 32
 CODECS = ("PCMU/8000", "PCMA/8000")  # and telephone-event, which PJSIP always offers for RFC 4733
 
 
@@ -132,6 +136,7 @@ class SipEndpoint:
         self._calls: dict[str, _Call] = {}
         self._gone: list[_Call] = []
         self._account: _Account | None = None
+        self._ep: pj.Endpoint | None = None
         self._running = threading.Event()
         self._ready = threading.Event()
         self._error: BaseException | None = None
@@ -226,6 +231,7 @@ class SipEndpoint:
         cfg.uaConfig.threadCnt = 0
         cfg.uaConfig.mainThreadOnly = False
         cfg.uaConfig.userAgent = "Execora"
+        cfg.uaConfig.maxCalls = MAX_CALLS
         cfg.logConfig.level = 2
         cfg.logConfig.consoleLevel = 2
         cfg.medConfig.clockRate = 8000
@@ -271,3 +277,4 @@ class SipEndpoint:
             ep.libDestroy()
         except pj.Error:
             log.exception("SIP endpoint shutdown")
+        self._ep = None  # pjsua2 objects die in this (registered) thread, never in a GC elsewhere

@@ -9,6 +9,7 @@ call row. Setup figures of concurrent calls are printed, never asserted.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,3 +143,28 @@ async def test_options_is_answered_and_a_cancelled_invite_closes_its_row(server:
     assert await wait_until(lambda: _ended(pool, call_sid), 10)
     row, turns = await call_rows(pool, call_sid)
     assert row["status"] == "canceled" and not turns, dict(row)
+
+
+async def test_ten_concurrent_calls(server: RunningServer, pool, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ten SIPp calls at once from one trunk: each gets a row and an answer (200, or 486 past the call
+    limit); figures (answered, INVITE -> 200 setup time, calls that heard their balance) are printed."""
+    shop = await create_demo_shop(pool)
+    length = _speech_pcap(tmp_path, "Suresh ka balance batao", after_s=6.0)
+    callid = "ten-" + secrets.token_hex(6)
+    run = await run_sipp("call.xml", _target(server), cwd=tmp_path, callid=callid, calls=10, limit=10, rate=10,
+                         keys={"caller": shop.owner_phone}, pause_ms=int((length + 2) * 1000))
+    call_sids = [call_sid_for(f"{callid}-{n}") for n in range(1, 11)]
+    rows = []
+    for sid in call_sids:
+        if (await call_rows(pool, sid))[0] is not None:  # a call refused busy (486) gets no row, as on Twilio
+            assert await wait_until(functools.partial(_ended, pool, sid), 30), sid
+            rows.append(await call_rows(pool, sid))
+    answered = [r for r, _ in rows if r["status"] == "completed"]
+    busy = run.errors.count("SIP/2.0 486")
+    assert len(answered) == len(rows) and run.count("SuccessfulCall(C)") == len(answered), run.output
+    assert len(answered) + busy == 10, run.output
+    heard = sum(1 for _, turns in rows if any(t["action"] == "balance" for t in turns))
+    setup = sorted(run.setup_ms)
+    print(f"SIP 10 concurrent calls: {len(answered)} answered, {busy} busy, {heard} heard their balance; "
+          f"INVITE->200 ms p50 {setup[len(setup) // 2] if setup else float('nan'):.0f} "
+          f"max {setup[-1] if setup else float('nan'):.0f}")
