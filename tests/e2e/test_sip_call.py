@@ -168,3 +168,16 @@ async def test_ten_concurrent_calls(server: RunningServer, pool, tmp_path: Path)
     print(f"SIP 10 concurrent calls: {len(answered)} answered, {busy} busy, {heard} heard their balance; "
           f"INVITE->200 ms p50 {setup[len(setup) // 2] if setup else float('nan'):.0f} "
           f"max {setup[-1] if setup else float('nan'):.0f}")
+
+
+async def test_the_bot_says_goodbye_and_sends_bye(server: RunningServer, pool, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shop = await create_demo_shop(pool)
+    _speech_pcap(tmp_path, "theek hai bye", after_s=8.0)
+    callid = "botbye-" + secrets.token_hex(6)
+    run = await run_sipp("bot_hangs_up.xml", _target(server), cwd=tmp_path, callid=callid,
+                         keys={"caller": shop.owner_phone})
+    assert run.rc == 0, run.output  # the scenario fails unless Execora's BYE comes
+    call_sid = call_sid_for(f"{callid}-1")
+    assert await wait_until(lambda: _ended(pool, call_sid), 15)
+    row, _ = await call_rows(pool, call_sid)
+    assert row["status"] == "completed" and row["ended_reason"] == "bot", dict(row)
