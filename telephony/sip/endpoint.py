@@ -100,6 +100,16 @@ class _Call(pj.Call):  # type: ignore[misc]
         self.bridge.digit(str(prm.digit))
 
 
+class _PjsipLog(pj.LogWriter):  # type: ignore[misc]
+    """PJSIP's log lines into Python logging (any PJSIP thread may write), not onto stdout. Its info lines
+    name the caller's URI (a phone number), so they are DEBUG here."""
+
+    LEVELS = {0: logging.ERROR, 1: logging.ERROR, 2: logging.WARNING}
+
+    def write(self, entry: pj.LogEntry) -> None:
+        log.log(self.LEVELS.get(entry.level, logging.DEBUG), "pjsip: %s", entry.msg.strip())
+
+
 class _Account(pj.Account):  # type: ignore[misc]
     def __init__(self, owner: SipEndpoint) -> None:
         super().__init__()
@@ -137,6 +147,7 @@ class SipEndpoint:
         self._gone: list[_Call] = []
         self._account: _Account | None = None
         self._ep: pj.Endpoint | None = None
+        self._log_writer: _PjsipLog | None = None
         self._running = threading.Event()
         self._ready = threading.Event()
         self._error: BaseException | None = None
@@ -232,8 +243,12 @@ class SipEndpoint:
         cfg.uaConfig.mainThreadOnly = False
         cfg.uaConfig.userAgent = "Execora"
         cfg.uaConfig.maxCalls = MAX_CALLS
-        cfg.logConfig.level = 2
-        cfg.logConfig.consoleLevel = 2
+        self._log_writer = _PjsipLog()
+        self._log_writer.__disown__()  # PJSIP deletes its writer in libDestroy: C++ owns it, not Python's GC
+        cfg.logConfig.writer = self._log_writer
+        cfg.logConfig.level = 3
+        cfg.logConfig.consoleLevel = 3
+        cfg.logConfig.decor = pj.PJ_LOG_HAS_SENDER
         cfg.medConfig.clockRate = 8000
         cfg.medConfig.sndClockRate = 8000
         cfg.medConfig.noVad = True
@@ -278,3 +293,4 @@ class SipEndpoint:
         except pj.Error:
             log.exception("SIP endpoint shutdown")
         self._ep = None  # pjsua2 objects die in this (registered) thread, never in a GC elsewhere
+        self._log_writer = None

@@ -119,3 +119,14 @@ def test_the_pcap_holds_rtp_with_rfc4733_digits(tmp_path: Path) -> None:
     assert len({struct.unpack("!I", p[4:8])[0] for p in events}) == 1  # one timestamp per event
     assert [struct.unpack("!BBH", p[12:16])[2] for p in events] == [160, 320, 480, 480, 480]
     assert all(struct.unpack("!BBH", p[12:16])[1] & 0x80 for p in events[2:])  # end bit on the last three
+
+
+def test_only_one_process_holds_the_sip_listener_lock(tmp_path: Path) -> None:
+    """Two listeners on one DATA_DIR (two HTTP processes): the second stays off until the first lets go."""
+    from telephony.sip.service import SipListener
+
+    first, second = SipListener(None, _cfg(), tmp_path / "sip.lock"), SipListener(None, _cfg(), tmp_path / "sip.lock")
+    assert first._take_lock() and not second._take_lock()
+    first._release()
+    assert second._take_lock()
+    second._release()
