@@ -75,6 +75,11 @@ async def test_a_whole_sip_call_books_a_payment(server: RunningServer, pool, tmp
     assert row["status"] == "completed" and row["ended_reason"] == "caller", dict(row)
     pays = [t for t in turns if t["action"] == "record_payment" and t["result"].get("amount_paise")]
     assert pays and pays[-1]["result"]["amount_paise"] == 2000, [dict(t) for t in turns]  # read back, keyed 1
+    for t in turns:
+        timings = t["timings"] or {}
+        if "speech_end" in timings and "first_reply_audio" in timings:
+            print(f"sip turn {t['turn_no']}: server speech end -> first reply audio "
+                  f"{timings['first_reply_audio'] - timings['speech_end']:.0f} ms ({t['heard']!r})")
     balance = await pool.fetchval("SELECT balance_paise FROM customers WHERE id = $1", suresh)
     assert balance == -2000
     payments = await pool.fetchval("SELECT count(*) FROM payments WHERE customer_id = $1", suresh)
