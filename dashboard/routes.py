@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from business.errors import ExecoraError
 from business.models import REMINDER_STATUSES
 from business.shoptime import shop_date
-from dashboard import admin, auth, call_view, corrections, customers, web
+from dashboard import admin, auth, call_view, corrections, customers, live, quality, scripts, web
 from dashboard.web import Viewer
 from db.call_search import OUTCOMES, CallFilter, intents_seen, search_calls
 from db.dashboard_queries import turn_counts
@@ -204,3 +204,6 @@ router.include_router(auth.router)
 router.include_router(corrections.router)
 router.include_router(customers.router)
 router.include_router(admin.router)
+router.include_router(live.router)
+router.include_router(quality.router)
+router.include_router(scripts.router)

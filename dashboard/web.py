@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self' https: http:; "
+        "script-src 'self'; connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     # same-origin, not no-referrer: with no-referrer Chromium posts our own sign-in form with

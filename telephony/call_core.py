@@ -29,6 +29,7 @@ from db.calls import CallRow
 from telephony.call_capacity import call_slots
 from telephony.call_config import CallConfig
 from telephony.call_store import PostgresCallStore
+from telephony.live_calls import feed_for
 
 DTMF_LOGIN_ROLE = "dtmf_login"  # calls.caller_role of a shop code + PIN login (telephony.twilio.login)
 
@@ -106,7 +107,10 @@ async def _serve(
     async with pool.acquire() as conn:
         await call_rows.mark_streaming(conn, call_sid=call.call_sid, stream_sid=call.stream_sid)
         first_turn_no = await call_rows.next_turn_no(conn, call.call_sid)
-    store = PostgresCallStore(pool)
+    live = feed_for(getattr(state, "redis", None), call.call_sid, row.shop_id)
+    store = PostgresCallStore(pool, live)
+    if live is not None:
+        await live.started(from_phone=row.from_phone, started_at=row.started_at, channel=line.carrier)
     ended_by = "error"
     try:
         language = row.language or cfg.reply_language

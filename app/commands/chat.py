@@ -76,6 +76,7 @@ async def _open_session(settings: Settings, phone: str, language: str | None) ->
     from business.phones import normalize_phone
     from db import calls as call_rows
     from telephony.call_store import PostgresCallStore
+    from telephony.live_calls import LiveCallFeed
 
     res = await open_resources(settings)
     try:
@@ -86,15 +87,17 @@ async def _open_session(settings: Settings, phone: str, language: str | None) ->
         reply_language = language or caller.shop.settings.reply_language or settings.reply_language
         call_sid = "CH" + secrets.token_hex(16)
         async with res.pool.acquire() as conn:
-            await call_rows.create_call(
+            row, _ = await call_rows.create_call(
                 conn, call_sid=call_sid, shop_id=caller.shop.id, from_phone=caller.phone, to_phone="",
                 caller_role=caller.role, status="in-progress", language=reply_language, channel=CHAT_CHANNEL,
             )
+        live = LiveCallFeed(res.redis, call_sid=call_sid, shop_id=caller.shop.id)  # the dashboard's live page
+        await live.started(from_phone=caller.phone, started_at=row.started_at, channel=CHAT_CHANNEL)
         conversation = new_conversation(
             books=res.books, caller=caller, parse=build_understanding(settings).understand, render=render,
             call_sid=call_sid, clock=CallClock(), language=reply_language,
         )
-        return res, TextSession(conversation, PostgresCallStore(res.pool), call_sid), caller
+        return res, TextSession(conversation, PostgresCallStore(res.pool, live), call_sid), caller
     except BaseException:
         from app.resources import close_resources
 
