@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from business.turns import CallTurn
-from dashboard import web
+from dashboard import waveform, web
 from dashboard.web import Viewer
 from db import calls as call_rows
 from db import corrections as correction_rows
@@ -91,12 +91,13 @@ async def render_call(
         turns = await call_rows.list_turns(conn, call.id)
         done = await correction_rows.for_call(conn, call.id)
     audio, audio_note = await audio_src(request, call)
+    wave, seeks = await waveform.for_call_row(request.app.state, call.id, call.recording_path, turns)
     reversible = {t.turn_no: booked_invoices(t) for t in turns}
     corrected = {c.target for c in done}
     return web.page(
         request, "call.html", viewer, status=status, call=call, turns=turns, audio=audio, audio_note=audio_note,
         link_ttl_s=web.config(request).recording_link_ttl_s, corrections=done, corrected=corrected,
-        reversible=reversible, error=error,
+        reversible=reversible, error=error, wave=wave if audio else None, seeks=seeks if audio else {},
     )
 
 
