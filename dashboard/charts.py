@@ -76,7 +76,7 @@ def nice_max(value: float) -> float:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:.1f}"
+    return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:g}"
 
 
 def _y_ticks(top: float, n: int = 4) -> tuple[Tick, ...]:
