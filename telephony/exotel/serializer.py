@@ -12,15 +12,15 @@ outgoing media obeys Exotel's chunk rule (at least 3,200 bytes, a multiple of
 from __future__ import annotations
 
 import binascii
-import json
 import logging
 
 from pipecat.frames.frames import AudioRawFrame, Frame, OutputAudioRawFrame
 from pipecat.serializers.exotel import ExotelFrameSerializer
 
+from telephony.stream_guard import StreamGuard
+
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 64 * 1024
 KNOWN_EVENTS = {"connected", "start", "media", "dtmf", "mark", "stop"}
 FRAME_BYTES = 320  # 20 ms of 16-bit 8 kHz PCM: Exotel wants multiples of this
 MIN_CHUNK_BYTES = 3200  # ... and at least 200 ms per media message
@@ -34,8 +34,10 @@ def exotel_chunk(pcm: bytes) -> bytes:
     return pcm + bytes(size - len(pcm))
 
 
-class GuardedExotelFrameSerializer(ExotelFrameSerializer):
-    """ExotelFrameSerializer with input limits and Exotel's output chunk sizes."""
+class GuardedExotelFrameSerializer(StreamGuard, ExotelFrameSerializer):
+    """ExotelFrameSerializer with input limits (telephony.stream_guard) and Exotel's output chunk sizes."""
+
+    carrier = "Exotel"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -52,17 +54,10 @@ class GuardedExotelFrameSerializer(ExotelFrameSerializer):
         return await super().serialize(frame)
 
     async def deserialize(self, data: str | bytes) -> Frame | None:
-        if isinstance(data, bytes | bytearray) or len(data) > MAX_MESSAGE_BYTES:
-            return self._ignore("binary or oversized message")
-        try:
-            message = json.loads(data)
-        except (json.JSONDecodeError, ValueError):
-            return self._ignore("not JSON")
-        if not isinstance(message, dict):
-            return self._ignore("not an object")
-        event = message.get("event")
-        if event not in KNOWN_EVENTS:
-            return self._ignore("unknown event")
+        message = self._checked(data, KNOWN_EVENTS)
+        if message is None:
+            return None
+        event = message["event"]
         if event == "stop":
             self.stopped = True
             return None
@@ -71,23 +66,12 @@ class GuardedExotelFrameSerializer(ExotelFrameSerializer):
             return None
         if event in ("connected", "start"):
             return None
-        if event == "media":
-            media = message.get("media")
-            if not isinstance(media, dict) or not isinstance(media.get("payload"), str):
-                return self._ignore("media without payload")
-        if event == "dtmf":
-            dtmf = message.get("dtmf")
-            if not isinstance(dtmf, dict) or not isinstance(dtmf.get("digit"), str):
-                return self._ignore("dtmf without digit")
         try:
             frame = await super().deserialize(data)
         except (binascii.Error, ValueError, TypeError):  # bad base64: one frame lost, never the call
-            return self._ignore("undecodable payload")
+            self._ignore("undecodable payload")
+            return None
         if isinstance(frame, AudioRawFrame) and len(frame.audio) % 2:
             frame.audio = frame.audio[:-1]  # half a sample: the rest of the call still lines up
         return frame
 
-    def _ignore(self, why: str) -> Frame | None:
-        self.ignored += 1
-        log.debug("ignored Exotel message: %s", why)
-        return None

@@ -12,20 +12,22 @@ unknown messages quietly (counted, logged at DEBUG without content), notes
 from __future__ import annotations
 
 import binascii
-import json
 import logging
 
 from pipecat.frames.frames import Frame
 from pipecat.serializers.plivo import PlivoFrameSerializer
 
+from telephony.stream_guard import StreamGuard
+
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 64 * 1024
 KNOWN_EVENTS = {"connected", "start", "media", "dtmf", "stop", "playedStream", "clearedAudio"}
 
 
-class GuardedPlivoFrameSerializer(PlivoFrameSerializer):
-    """PlivoFrameSerializer with input limits; hang-up left to the stream endpoint."""
+class GuardedPlivoFrameSerializer(StreamGuard, PlivoFrameSerializer):
+    """PlivoFrameSerializer with input limits (telephony.stream_guard); hang-up left to the stream endpoint."""
+
+    carrier = "Plivo"
 
     def __init__(self, stream_id: str, call_id: str) -> None:
         super().__init__(
@@ -37,17 +39,10 @@ class GuardedPlivoFrameSerializer(PlivoFrameSerializer):
         self.cleared = 0
 
     async def deserialize(self, data: str | bytes) -> Frame | None:
-        if isinstance(data, bytes | bytearray) or len(data) > MAX_MESSAGE_BYTES:
-            return self._ignore("binary or oversized message")
-        try:
-            message = json.loads(data)
-        except (json.JSONDecodeError, ValueError):
-            return self._ignore("not JSON")
-        if not isinstance(message, dict):
-            return self._ignore("not an object")
-        event = message.get("event")
-        if event not in KNOWN_EVENTS:
-            return self._ignore("unknown event")
+        message = self._checked(data, KNOWN_EVENTS)
+        if message is None:
+            return None
+        event = message["event"]
         if event == "stop":
             self.stopped = True
             return None
@@ -56,22 +51,11 @@ class GuardedPlivoFrameSerializer(PlivoFrameSerializer):
             return None
         if event in ("connected", "start", "playedStream"):
             return None
-        if event == "media":
-            media = message.get("media")
-            if not isinstance(media, dict) or not isinstance(media.get("payload"), str):
-                return self._ignore("media without payload")
-            if media.get("track") not in (None, "inbound"):
-                return None
-        if event == "dtmf":
-            dtmf = message.get("dtmf")
-            if not isinstance(dtmf, dict) or not isinstance(dtmf.get("digit"), str):
-                return self._ignore("dtmf without digit")
+        if event == "media" and message["media"].get("track") not in (None, "inbound"):
+            return None
         try:
             return await super().deserialize(data)
         except (binascii.Error, ValueError, TypeError):  # bad base64: one frame lost, never the call
-            return self._ignore("undecodable payload")
+            self._ignore("undecodable payload")
+            return None
 
-    def _ignore(self, why: str) -> Frame | None:
-        self.ignored += 1
-        log.debug("ignored Plivo message: %s", why)
-        return None

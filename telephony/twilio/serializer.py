@@ -8,20 +8,22 @@ quietly (counted, logged at DEBUG without content) and keeps the call going.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from pipecat.frames.frames import Frame
 from pipecat.serializers.twilio import TwilioFrameSerializer
 
+from telephony.stream_guard import StreamGuard
+
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 64 * 1024
 KNOWN_EVENTS = {"media", "dtmf", "mark", "stop", "connected", "start"}
 
 
-class GuardedTwilioFrameSerializer(TwilioFrameSerializer):
-    """TwilioFrameSerializer with input limits; counts what it ignored."""
+class GuardedTwilioFrameSerializer(StreamGuard, TwilioFrameSerializer):
+    """TwilioFrameSerializer with input limits (telephony.stream_guard); counts what it ignored."""
+
+    carrier = "Media Streams"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -34,37 +36,18 @@ class GuardedTwilioFrameSerializer(TwilioFrameSerializer):
         return bool(getattr(self, "_hangup_attempted", False))
 
     async def deserialize(self, data: str | bytes) -> Frame | None:
-        if isinstance(data, bytes | bytearray) or len(data) > MAX_MESSAGE_BYTES:
-            return self._ignore("binary or oversized message")
-        try:
-            message = json.loads(data)
-        except (json.JSONDecodeError, ValueError):
-            return self._ignore("not JSON")
-        if not isinstance(message, dict):
-            return self._ignore("not an object")
-        event = message.get("event")
-        if event not in KNOWN_EVENTS:
-            return self._ignore("unknown event")
+        message = self._checked(data, KNOWN_EVENTS)
+        if message is None:
+            return None
+        event = message["event"]
         if event == "stop":
             self.stopped = True
             return None
-        if event == "media":
-            media = message.get("media")
-            if not isinstance(media, dict) or not isinstance(media.get("payload"), str):
-                return self._ignore("media without payload")
-            track = media.get("track")
-            if track not in (None, "inbound", "inbound_track"):
-                return None
-        if event == "dtmf":
-            dtmf = message.get("dtmf")
-            if not isinstance(dtmf, dict) or not isinstance(dtmf.get("digit"), str):
-                return self._ignore("dtmf without digit")
+        if event == "media" and message["media"].get("track") not in (None, "inbound", "inbound_track"):
+            return None
         try:
             return await super().deserialize(data)
         except Exception:  # bad base64, odd sizes: one frame lost, never the call
-            return self._ignore("undecodable payload")
+            self._ignore("undecodable payload")
+            return None
 
-    def _ignore(self, why: str) -> Frame | None:
-        self.ignored += 1
-        log.debug("ignored Media Streams message: %s", why)
-        return None
