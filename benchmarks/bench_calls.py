@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -417,7 +418,9 @@ async def recognition_phase(env: Env, quick: bool, workers: int, meaning: bool =
     held = {"right": 0, "asked_again": 0, "wrong_booking": 0, "wrong_read": 0}
     readbacks = {"right": 0, "wrong": 0}
     wrong: list[str] = []
+    verdicts: dict[tuple[str, str], dict[float | None, str]] = defaultdict(dict)
     for res in results:
+        seen = verdicts[(res.case.text, res.case.voice)]
         key = (res.case.voice, res.case.snr_db)
         if key not in routers:
             routers[key] = Router(env.pool, *(await demo_shop(env.pool)))
@@ -427,6 +430,7 @@ async def recognition_phase(env: Env, quick: bool, workers: int, meaning: bool =
         group = held if res.case.held_out else None
         if asked(out) and not (asked(expected) and out.code == expected.code):
             tally["asked_again"] += 1
+            seen[res.case.snr_db] = "asked_again"
             if group is not None:
                 group["asked_again"] += 1
             pending = conv.state.pending
@@ -442,6 +446,7 @@ async def recognition_phase(env: Env, quick: bool, workers: int, meaning: bool =
             continue
         if signature(out, router.names) == signature(expected, truth_router.names) and out.code == expected.code:
             tally["right"] += 1
+            seen[res.case.snr_db] = "right"
             if group is not None:
                 group["right"] += 1
         elif any(k in (out.result or {}) for k in POSTED):
@@ -464,6 +469,15 @@ async def recognition_phase(env: Env, quick: bool, workers: int, meaning: bool =
         print(f"{k:<14}{v:>5}  ({v / max(total, 1) * 100:5.1f}%)   {held[k]:>5}  ({held[k] / max(held_total, 1) * 100:5.1f}%)")
     print(f"read-backs among those asked again: {readbacks['right']} would have booked the right thing, "
           f"{readbacks['wrong']} the wrong thing (the caller hears it and says no)")
+    # A caller asked again repeats the sentence: the same voice's other take (the noisier line, another
+    # speed) stands for the second try.
+    if len(snrs) == 2:
+        for label, keep in (("all voices", lambda v: True), ("held-out voices", lambda v: v in HELD_OUT_VOICES)):
+            pairs = [(seen.get(snrs[0]), seen.get(snrs[1])) for (_, voice), seen in verdicts.items() if keep(voice)]
+            first = sum(1 for a, _ in pairs if a == "right")
+            two = sum(1 for a, b in pairs if a == "right" or (a == "asked_again" and b == "right"))
+            print(f"{label}: right first time {first}/{len(pairs)} ({first / max(len(pairs), 1) * 100:.1f}%), "
+                  f"within two tries {two}/{len(pairs)} ({two / max(len(pairs), 1) * 100:.1f}%)")
     for w in wrong:
         print("WRONG BOOKING:", w)
 
