@@ -154,7 +154,7 @@ class SipEndpoint:
         self._thread = threading.Thread(target=self._run, name="sip-endpoint", daemon=True)
 
     # --- the event loop's side ------------------------------------------------
-    def start(self, timeout_s: float = 10.0) -> None:
+    def start(self, timeout_s: float = 30.0) -> None:
         """Bind and start (blocks up to `timeout_s`: call it in a thread); raises what PJSIP raised."""
         self._running.set()
         self._thread.start()
@@ -163,10 +163,12 @@ class SipEndpoint:
         if self._error is not None:
             raise RuntimeError(f"SIP endpoint failed to start: {self._error}") from self._error
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def stop(self, timeout_s: float = 30.0) -> None:
         """Hang up every call, shut PJSIP down (blocks: call it in a thread)."""
         self._running.clear()
-        self._thread.join(timeout_s)
+        self._thread.join(timeout_s)  # PJSIP is one per process: the next endpoint needs this one gone
+        if self._thread.is_alive():
+            log.warning("SIP endpoint still shutting down after %.0f s", timeout_s)
 
     def answer(self, key: str) -> None:
         self._commands.put(lambda: self._with_call(key, lambda c: _respond(c, 200)))
